@@ -1,0 +1,53 @@
+/* limits: every size and count limit of restock, named in one place. */
+#ifndef RESTOCK_LIMITS_H
+#define RESTOCK_LIMITS_H
+
+/* HTTP requests */
+#define MAX_BODY_BYTES		(64 * 1024)	/* larger bodies get 413 */
+#define MAX_FORM_FIELDS		64		/* fields in one form body */
+#define MAX_FORM_FIELD_BYTES	4096		/* one decoded form value */
+#define MAX_FORM_NAME_BYTES	128		/* one form field name */
+#define MAX_MULTIPART_PARTS	64
+#define MAX_MULTIPART_HEADER_BYTES 4096	/* header block of one part */
+#define MAX_COOKIE_BYTES	4096
+#define MAX_COOKIES		32
+#define MAX_JSONAPI_DEPTH	16
+#define MAX_QUERY_BYTES		4096
+
+/* subscriptions */
+#define MAX_EMAIL_BYTES		254
+#define MAX_PHONE_BYTES		16		/* '+' and up to 15 digits */
+#define MAX_VARIANT_BYTES	512
+#define MAX_EXTERNAL_ID_BYTES	256
+
+/* feeds */
+#define FEED_MAX_BYTES_DEFAULT	(100L * 1024 * 1024)	/* per source */
+#define FEED_MAX_FIELD_BYTES	(64 * 1024)	/* a longer value rejects the item */
+#define FEED_MAX_FIELDS		256		/* more fields reject the item */
+#define FEED_MAX_JSON_DEPTH	32		/* deeper JSON is a malformed feed */
+#define FEED_MAX_SOURCES	16
+#define FEED_MAX_REPORT_ROWS	1000		/* rejected items listed in a report */
+#define FEED_MAX_CATEGORIES	64
+#define FEED_FETCH_TIMEOUT_S	120
+#define FEED_CONNECT_TIMEOUT_S	15
+#define FEED_MAX_REDIRECTS	5
+#define FEED_MAX_FIELD_NAME_BYTES 256		/* a longer name rejects the item */
+#define FEED_MAX_SEEN_FIELDS	512		/* field names remembered per sync */
+#define FEED_DETECT_MAX_ELEMENTS 2000		/* XML item-element detection pre-pass */
+#define FEED_DETECT_MAX_BYTES	(4L * 1024 * 1024)
+#define FEED_MAX_QUANTITY	1000000000000000LL	/* |quantity| above rejects the item */
+#define FEED_MAX_WARNINGS	1000		/* warnings listed in a report */
+
+/* store */
+#define STORE_LOCK_WAIT_MS	10000		/* bounded wait for a GDBM lock */
+
+/* templates */
+#define TMPL_MAX_DEPTH		32		/* nested sections */
+#define TMPL_MAX_BYTES		(1024 * 1024)
+#define TMPL_MAX_OUTPUT		(8 * 1024 * 1024)
+
+/* catalog API */
+#define API_ITEMS_DEFAULT_LIMIT	50
+#define API_ITEMS_MAX_LIMIT	500
+
+#endif

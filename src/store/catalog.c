@@ -1,0 +1,308 @@
+/* catalog: build a new catalog file beside the live one, then swap it in atomically. */
+#include "store/catalog.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define CATALOG_NEW DB_CATALOG ".new"
+#define CATALOG_CACHE_BUCKETS 4096
+
+static void key_item(struct buf *k, const char *id)
+{
+	buf_reset(k);
+	buf_adds(k, "i:");
+	buf_adds(k, id);
+}
+
+int catalog_begin(struct catalog_writer *w, const char *home,
+		  long long min_inventory, struct buf *err)
+{
+	struct buf path = BUF_INIT;
+	int rc = -1;
+
+	memset(w, 0, sizeof(*w));
+	w->lock.lockfd = w->out.lockfd = w->old.lockfd = -1;
+	w->home = xstrdup(home);
+	w->now = (long long)time(NULL);
+	w->min_inventory = min_inventory;
+	buf_init(&w->fields);
+
+	/* one sync at a time: the writer of sync.gdbm is the sync lock */
+	if (db_open(&w->lock, home, "sync.gdbm", DB_WRITE, err) < 0)
+		goto out;
+	db_home_path(&path, home, CATALOG_NEW);
+	unlink(path.ptr);	/* a leftover of a killed sync */
+	if (db_open_path(&w->out, path.ptr, DB_WRITE, GDBM_NEWDB, err) < 0)
+		goto out;
+	{
+		int cache = CATALOG_CACHE_BUCKETS;
+		gdbm_setopt(w->out.f, GDBM_SETCACHESIZE, &cache, sizeof(cache));
+	}
+	db_home_path(&path, home, DB_CATALOG);
+	if (access(path.ptr, F_OK) == 0) {
+		if (db_open_path(&w->old, path.ptr, DB_READ, 0, err) < 0)
+			goto out;
+		w->have_old = 1;
+	}
+	rc = 0;
+out:
+	buf_release(&path);
+	if (rc < 0)
+		catalog_abort(w);
+	return rc;
+}
+
+int catalog_put(struct catalog_writer *w, struct item *it)
+{
+	struct buf key = BUF_INIT, val = BUF_INIT;
+	struct item prev;
+	int dup = 0, rc = -1;
+	char nkey[40];
+
+	item_init(&prev);
+	key_item(&key, it->id);
+
+	/* a duplicate id in this feed: the last wins, keeping its history */
+	if (db_get(&w->out, key.ptr, key.len, &val) == 1 &&
+	    item_decode(&prev, val.ptr, val.len) == 0) {
+		dup = 1;
+		it->has_prev = prev.has_prev;
+		it->prev_quantity = prev.prev_quantity;
+		it->first_seen = prev.first_seen;
+		if (item_in_stock(&prev, w->min_inventory))
+			w->ninstock--;
+	} else if (w->have_old && db_get(&w->old, key.ptr, key.len, &val) == 1 &&
+		   item_decode(&prev, val.ptr, val.len) == 0) {
+		it->has_prev = prev.has_quantity;
+		it->prev_quantity = prev.quantity;
+		it->first_seen = prev.first_seen;
+	} else {
+		it->has_prev = 0;
+		it->first_seen = w->now;
+	}
+	it->last_seen = w->now;
+	it->seq = w->nseq++;
+	item_encode(it, &val);
+	if (db_put(&w->out, key.ptr, key.len, val.ptr, val.len) < 0)
+		goto out;
+	snprintf(nkey, sizeof(nkey), "n:%lld", it->seq);
+	if (db_put(&w->out, nkey, strlen(nkey), it->id, strlen(it->id)) < 0)
+		goto out;
+	for (size_t i = 0; i < it->ncategories; i++) {
+		struct buf ck = BUF_INIT;
+		buf_addf(&ck, "C:%s", it->categories[i]);
+		long long k = db_add_ll(&w->out, ck.ptr, 1) - 1;
+		buf_reset(&ck);
+		buf_addf(&ck, "c:%s\n%lld", it->categories[i], k);
+		int r = db_put(&w->out, ck.ptr, ck.len, it->id, strlen(it->id));
+		buf_release(&ck);
+		if (r < 0)
+			goto out;
+	}
+	if (!dup)
+		w->nitems++;
+	else
+		w->nduplicates++;
+	if (item_in_stock(it, w->min_inventory))
+		w->ninstock++;
+	if (it->policy == 1)
+		w->npolicy1++;
+	rc = dup;
+out:
+	item_release(&prev);
+	buf_release(&key);
+	buf_release(&val);
+	return rc;
+}
+
+void catalog_note_field(struct catalog_writer *w, const char *name)
+{
+	/* fields are few; a linear search keeps this simple */
+	size_t n = strlen(name);
+	const char *p = w->fields.ptr;
+	while (*p) {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+		if (len == n && !memcmp(p, name, n))
+			return;
+		if (!nl)
+			break;
+		p = nl + 1;
+	}
+	if (w->fields.len > 64 * 1024)
+		return;
+	if (w->fields.len)
+		buf_addch(&w->fields, '\n');
+	buf_adds(&w->fields, name);
+}
+
+int catalog_commit(struct catalog_writer *w, struct buf *err)
+{
+	struct buf from = BUF_INIT, to = BUF_INIT;
+	int rc = -1;
+
+	if (db_put_ll(&w->out, "#items", w->nitems) < 0 ||
+	    db_put_ll(&w->out, "#instock", w->ninstock) < 0 ||
+	    db_put_ll(&w->out, "#min", w->min_inventory) < 0 ||
+	    db_put_ll(&w->out, "#nseq", w->nseq) < 0 ||
+	    db_put_ll(&w->out, "#policy1", w->npolicy1) < 0 ||
+	    db_put_ll(&w->out, "#built", w->now) < 0 ||
+	    db_puts(&w->out, "#fields", w->fields.ptr) < 0) {
+		buf_addf(err, "writing the catalog: %s", db_error(&w->out));
+		goto out;
+	}
+	if (db_sync(&w->out) < 0) {
+		buf_addf(err, "syncing the catalog: %s", db_error(&w->out));
+		goto out;
+	}
+	db_close(&w->out);
+	db_close(&w->old);
+	db_home_path(&from, w->home, CATALOG_NEW);
+	db_home_path(&to, w->home, DB_CATALOG);
+	if (rename(from.ptr, to.ptr) < 0) {
+		buf_addf(err, "installing the catalog: %s", strerror(errno));
+		goto out;
+	}
+	/* make the rename durable */
+	{
+		int dfd = open(w->home, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (dfd >= 0) {
+			fsync(dfd);
+			close(dfd);
+		}
+	}
+	rc = 0;
+out:
+	buf_release(&from);
+	buf_release(&to);
+	catalog_abort(w);
+	return rc;
+}
+
+void catalog_abort(struct catalog_writer *w)
+{
+	if (w->out.f) {
+		struct buf path = BUF_INIT;
+		db_close(&w->out);
+		db_home_path(&path, w->home, CATALOG_NEW);
+		unlink(path.ptr);
+		buf_release(&path);
+	}
+	db_close(&w->out);
+	db_close(&w->old);
+	db_close(&w->lock);
+	buf_release(&w->fields);
+	free(w->home);
+	w->home = NULL;
+}
+
+int catalog_open(struct catalog *c, const char *home, struct buf *err)
+{
+	struct buf path = BUF_INIT;
+	int rc = 0;
+
+	memset(c, 0, sizeof(*c));
+	c->db.lockfd = -1;
+	db_home_path(&path, home, DB_CATALOG);
+	if (access(path.ptr, F_OK) == 0) {
+		/* never written in place: open without the shared lock */
+		c->db.f = gdbm_open(path.ptr, 0, GDBM_READER | GDBM_NOLOCK |
+				    GDBM_NOMMAP | GDBM_CLOEXEC, 0, NULL);
+		if (!c->db.f) {
+			buf_addf(err, "%s: %s", path.ptr, gdbm_strerror(gdbm_errno));
+			rc = -1;
+		} else {
+			c->open = 1;
+		}
+	}
+	buf_release(&path);
+	return rc;
+}
+
+void catalog_close(struct catalog *c)
+{
+	db_close(&c->db);
+	c->open = 0;
+}
+
+int catalog_get(struct catalog *c, const char *id, struct item *it)
+{
+	struct buf key = BUF_INIT, val = BUF_INIT;
+	int rc = 0;
+	if (!c->open)
+		return 0;
+	key_item(&key, id);
+	rc = db_get(&c->db, key.ptr, key.len, &val);
+	if (rc == 1 && item_decode(it, val.ptr, val.len) < 0)
+		rc = -1;
+	buf_release(&key);
+	buf_release(&val);
+	return rc;
+}
+
+static int get_by_index_key(struct catalog *c, const char *k, size_t klen,
+			    struct item *it)
+{
+	struct buf id = BUF_INIT;
+	int rc = db_get(&c->db, k, klen, &id);
+	if (rc == 1)
+		rc = catalog_get(c, id.ptr, it);
+	buf_release(&id);
+	return rc;
+}
+
+int catalog_at(struct catalog *c, long long seq, struct item *it)
+{
+	char k[40];
+	int rc;
+	if (!c->open)
+		return 0;
+	snprintf(k, sizeof(k), "n:%lld", seq);
+	rc = get_by_index_key(c, k, strlen(k), it);
+	/* a duplicate id later in the feed moved the item: this slot is a gap */
+	if (rc == 1 && it->seq != seq)
+		rc = 0;
+	return rc;
+}
+
+int catalog_cat_at(struct catalog *c, const char *cat, long long k,
+		   struct item *it)
+{
+	struct buf key = BUF_INIT;
+	int rc;
+	if (!c->open)
+		return 0;
+	buf_addf(&key, "c:%s\n%lld", cat, k);
+	rc = get_by_index_key(c, key.ptr, key.len, it);
+	buf_release(&key);
+	return rc;
+}
+
+long long catalog_count(struct catalog *c, const char *counter)
+{
+	return c->open ? db_get_ll(&c->db, counter, 0) : 0;
+}
+
+long long catalog_cat_count(struct catalog *c, const char *cat)
+{
+	struct buf key = BUF_INIT;
+	long long n;
+	if (!c->open)
+		return 0;
+	buf_addf(&key, "C:%s", cat);
+	n = db_get_ll(&c->db, key.ptr, 0);
+	buf_release(&key);
+	return n;
+}
+
+void catalog_fields(struct catalog *c, struct buf *out)
+{
+	buf_reset(out);
+	if (c->open)
+		db_gets(&c->db, "#fields", out);
+}

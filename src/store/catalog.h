@@ -1,0 +1,71 @@
+/* catalog: the item store, rebuilt beside the live one by each sync and swapped in with rename(). */
+#ifndef RESTOCK_CATALOG_H
+#define RESTOCK_CATALOG_H
+
+#include "core/buf.h"
+#include "store/db.h"
+#include "store/item.h"
+
+/*
+ * Keys of catalog.gdbm (all values rec-encoded or decimal text):
+ *   i:<id>        item record (store/item.h)
+ *   n:<seq>       id of the seq-th item in listing order (0-based)
+ *   c:<cat>\n<k>  id of the k-th item in category <cat>
+ *   C:<cat>       number of items in category <cat>
+ *   #items        number of distinct items
+ *   #instock      items with quantity >= #min (at build time)
+ *   #min          min_inventory used for #instock
+ *   #nseq         number of n: entries (duplicates leave gaps: see catalog_at)
+ *   #policy1      items with $inventory_policy 1 (hidden when out of stock)
+ *   #built        unix time the catalog was built
+ *   #fields       the feed fields seen, one per line (for the mapping page)
+ */
+
+struct catalog_writer {
+	struct db lock;		/* sync.lock: one sync at a time */
+	struct db out;		/* catalog.gdbm.new */
+	struct db old;		/* the live catalog, read for history */
+	int have_old;
+	char *home;
+	long long now;
+	long long min_inventory;
+	long long nseq, nitems, ninstock, nduplicates, npolicy1;
+	struct buf fields;	/* seen feed fields, "\n"-separated */
+};
+
+/* catalog_begin: start a rebuild. 0, or -1 with err set. */
+int catalog_begin(struct catalog_writer *w, const char *home,
+		  long long min_inventory, struct buf *err);
+/*
+ * catalog_put: add an item (seq, history filled in here).
+ * Returns 0 new, 1 replaced a duplicate id (last wins), -1 on error.
+ */
+int catalog_put(struct catalog_writer *w, struct item *it);
+/* catalog_note_field: remember a feed field name for the mapping page. */
+void catalog_note_field(struct catalog_writer *w, const char *name);
+/* catalog_commit: write the counters, fsync and rename into place. 0 or -1. */
+int catalog_commit(struct catalog_writer *w, struct buf *err);
+/* catalog_abort: drop the half-built catalog; the live one is untouched. */
+void catalog_abort(struct catalog_writer *w);
+
+/* Readers: the catalog file is never modified in place, so no lock is needed. */
+struct catalog {
+	struct db db;
+	int open;		/* 0 when there is no catalog yet (empty) */
+};
+/* catalog_open: 0 (also when no catalog exists: then every lookup misses), -1 error. */
+int catalog_open(struct catalog *c, const char *home, struct buf *err);
+void catalog_close(struct catalog *c);
+/* catalog_get: 1 found (it filled), 0 unknown id, -1 error. */
+int catalog_get(struct catalog *c, const char *id, struct item *it);
+/* catalog_at: the item at listing position seq: 1, 0 (gap or past end), -1. */
+int catalog_at(struct catalog *c, long long seq, struct item *it);
+/* catalog_cat_at: the k-th item of a category: 1, 0, -1. */
+int catalog_cat_at(struct catalog *c, const char *cat, long long k,
+		   struct item *it);
+long long catalog_count(struct catalog *c, const char *counter);
+long long catalog_cat_count(struct catalog *c, const char *cat);
+/* catalog_fields: the feed fields seen in the last sync, "\n"-separated. */
+void catalog_fields(struct catalog *c, struct buf *out);
+
+#endif

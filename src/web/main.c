@@ -1,0 +1,77 @@
+/* restock.fcgi: the FastCGI (or plain CGI) program — accept loop, one struct req per request. */
+#include <errno.h>
+#include <fcgiapp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/log.h"
+#include "web/handlers.h"
+
+#define DEFAULT_HOME "/var/lib/restock"
+
+static volatile sig_atomic_t stopping;
+
+static void on_term(int sig)
+{
+	(void)sig;
+	stopping = 1;
+	FCGX_ShutdownPending();
+}
+
+static void handle(struct req *r)
+{
+	route_dispatch(r);
+	req_send(r);
+}
+
+/* home_dir: RESTOCK_HOME from the server's environment (read-only configuration). */
+static const char *home_dir(void)
+{
+	const char *h = getenv("RESTOCK_HOME");
+	return h && *h ? h : DEFAULT_HOME;
+}
+
+static int run_cgi(const char *home)
+{
+	struct req r;
+	req_init(&r, NULL, NULL, home);
+	handle(&r);
+	req_release(&r);
+	return 0;
+}
+
+int main(void)
+{
+	const char *home = home_dir();
+	FCGX_Request fr;
+	struct sigaction sa;
+
+	signal(SIGPIPE, SIG_IGN);
+	if (FCGX_IsCGI())
+		return run_cgi(home);
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_term;	/* no SA_RESTART: accept() returns EINTR */
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGUSR1, &sa, NULL);	/* mod_fcgid's graceful stop */
+
+	FCGX_Init();
+	FCGX_InitRequest(&fr, 0, FCGI_FAIL_ACCEPT_ON_INTR);
+	while (!stopping) {
+		struct req r;
+		if (FCGX_Accept_r(&fr) < 0) {
+			if (stopping || errno != EINTR)
+				break;
+			continue;
+		}
+		req_init(&r, &fr, fr.envp, home);
+		handle(&r);
+		req_release(&r);
+		FCGX_Finish_r(&fr);
+	}
+	FCGX_Free(&fr, 1);
+	return 0;
+}
