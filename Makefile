@@ -47,10 +47,10 @@ build-asan/%.o: %.c
 	@$(CC) $(ALL_CFLAGS) -O1 $(SAN) -c $< -o $@
 
 build/librestock.a: $(LIB_OBJ)
-	rm -f $@ && ar rcs $@ $(LIB_OBJ)
+	@rm -f $@ && ar rcs $@ $(LIB_OBJ)
 
 build-asan/librestock.a: $(ASAN_LIB_OBJ)
-	rm -f $@ && ar rcs $@ $(ASAN_LIB_OBJ)
+	@rm -f $@ && ar rcs $@ $(ASAN_LIB_OBJ)
 
 cgi-bin/restock.fcgi: $(WEB_OBJ) build/librestock.a
 	$(CC) $(CFLAGS) -o $@ $(WEB_OBJ) build/librestock.a $(LIBS)
@@ -65,15 +65,18 @@ bin/noop.fcgi: build/bench/noop.o
 
 build/tests/%: tests/unit/%.c build/librestock.a
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -o $@ $< build/librestock.a -lcmocka $(LIBS)
+	@echo "  LD      $@"
+	@$(CC) $(ALL_CFLAGS) -o $@ $< build/librestock.a -lcmocka $(LIBS)
 
 build-asan/tests/%: tests/unit/%.c build-asan/librestock.a
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -O1 $(SAN) -o $@ $< build-asan/librestock.a -lcmocka $(LIBS)
+	@echo "  LD asan $@"
+	@$(CC) $(ALL_CFLAGS) -O1 $(SAN) -o $@ $< build-asan/librestock.a -lcmocka $(LIBS)
 
 build-asan/fuzz/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c build-asan/librestock.a
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -O1 $(SAN) -o $@ $< tests/fuzz/replay.c build-asan/librestock.a $(LIBS)
+	@echo "  LD asan $@"
+	@$(CC) $(ALL_CFLAGS) -O1 $(SAN) -o $@ $< tests/fuzz/replay.c build-asan/librestock.a $(LIBS)
 
 # libFuzzer builds (clang), run each for FUZZ_SECONDS over its corpus
 FUZZ_SECONDS ?= 60

@@ -45,6 +45,9 @@
 #define TMPL_MAX_DEPTH		32		/* nested sections */
 #define TMPL_MAX_BYTES		(1024 * 1024)
 #define TMPL_MAX_OUTPUT		(8 * 1024 * 1024)
+#define TMPL_MAX_STEPS		(4L * 1024 * 1024)	/* work budget of one render */
+#define TMPL_MAX_PARTIALS	64		/* distinct partials per render */
+#define TMPL_MAX_PARTIAL_TOTAL	(4L * TMPL_MAX_BYTES)	/* their summed size */
 
 /* catalog API */
 #define API_ITEMS_DEFAULT_LIMIT	50
