@@ -1,4 +1,6 @@
 /* restockctl: the command-line tool (init, sync, send, run, settings, status, export, check, compact, passwd). */
+#include <curl/curl.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -68,6 +70,8 @@ int main(int argc, char **argv)
 	}
 	if (!home || !*home)
 		home = DEFAULT_HOME;
+	signal(SIGPIPE, SIG_IGN);
+	curl_global_init(CURL_GLOBAL_DEFAULT);
 	if (i >= argc)
 		return usage(stderr);
 	/* "restockctl sync --home X" works too: pick --home out of the verb's args */

@@ -1,4 +1,5 @@
 /* restock.fcgi: the FastCGI (or plain CGI) program — accept loop, one struct req per request. */
+#include <curl/curl.h>
 #include <errno.h>
 #include <fcgiapp.h>
 #include <signal.h>
@@ -49,6 +50,7 @@ int main(void)
 	struct sigaction sa;
 
 	signal(SIGPIPE, SIG_IGN);
+	curl_global_init(CURL_GLOBAL_DEFAULT);
 	if (FCGX_IsCGI())
 		return run_cgi(home);
 

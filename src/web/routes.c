@@ -3,6 +3,7 @@
 
 #include "web/handlers.h"
 #include "web/json.h"
+#include "web/unsubscribe.h"
 
 enum {
 	M_GET = 1, M_POST = 2, M_OPTIONS = 4, M_HEAD = 8,
@@ -24,6 +25,8 @@ static const struct route routes[] = {
 	{ M_POST | M_OPTIONS, "/onsite/components/back-in-stock/subscribe", SLASH_OK, h_onsite_subscribe },
 	{ M_POST | M_OPTIONS, "/client/back-in-stock-subscriptions", SLASH_OK, h_client_subscriptions },
 	{ M_POST, "/api/back-in-stock-subscriptions", SLASH_OK, h_server_subscriptions },
+	{ M_GET | M_POST, "/unsubscribe", SLASH_OK, h_unsubscribe },
+	{ M_GET, "/confirm", SLASH_OK, h_confirm },
 	{ 0, NULL, 0, NULL },
 };
 
