@@ -57,27 +57,46 @@ out:
 	return rc;
 }
 
-int catalog_put(struct catalog_writer *w, struct item *it)
+/* cat_slot: the in-memory counter of category name (added at 0). */
+static struct cat_count *cat_slot(struct catalog_writer *w, const char *name)
 {
-	struct buf key = BUF_INIT, val = BUF_INIT;
+	size_t h = 5381, i;
+	for (const unsigned char *p = (const unsigned char *)name; *p; p++)
+		h = h * 33 + *p;
+	if (w->ncats * 2 >= w->cats_alloc) {
+		/* grow and rehash: the table stays at most half full */
+		size_t nalloc = w->cats_alloc ? w->cats_alloc * 2 : 256;
+		struct cat_count *nt = xcalloc(nalloc, sizeof(*nt));
+		for (i = 0; i < w->cats_alloc; i++) {
+			if (!w->cats[i].name)
+				continue;
+			size_t hh = w->cats[i].hash & (nalloc - 1);
+			while (nt[hh].name)
+				hh = (hh + 1) & (nalloc - 1);
+			nt[hh] = w->cats[i];
+		}
+		free(w->cats);
+		w->cats = nt;
+		w->cats_alloc = nalloc;
+	}
+	for (i = h & (w->cats_alloc - 1); w->cats[i].name; i = (i + 1) & (w->cats_alloc - 1))
+		if (w->cats[i].hash == h && !strcmp(w->cats[i].name, name))
+			return &w->cats[i];
+	w->cats[i].name = xstrdup(name);
+	w->cats[i].hash = h;
+	w->cats[i].count = 0;
+	w->ncats++;
+	return &w->cats[i];
+}
+
+/* history: carry prev quantity and first_seen over from the live catalog. */
+static void history(struct catalog_writer *w, struct item *it, struct buf *key,
+		    struct buf *val)
+{
 	struct item prev;
-	int dup = 0, rc = -1;
-	char nkey[40];
-
 	item_init(&prev);
-	key_item(&key, it->id);
-
-	/* a duplicate id in this feed: the last wins, keeping its history */
-	if (db_get(&w->out, key.ptr, key.len, &val) == 1 &&
-	    item_decode(&prev, val.ptr, val.len) == 0) {
-		dup = 1;
-		it->has_prev = prev.has_prev;
-		it->prev_quantity = prev.prev_quantity;
-		it->first_seen = prev.first_seen;
-		if (item_in_stock(&prev, w->min_inventory))
-			w->ninstock--;
-	} else if (w->have_old && db_get(&w->old, key.ptr, key.len, &val) == 1 &&
-		   item_decode(&prev, val.ptr, val.len) == 0) {
+	if (w->have_old && db_get(&w->old, key->ptr, key->len, val) == 1 &&
+	    item_decode(&prev, val->ptr, val->len) == 0) {
 		it->has_prev = prev.has_quantity;
 		it->prev_quantity = prev.quantity;
 		it->first_seen = prev.first_seen;
@@ -85,23 +104,62 @@ int catalog_put(struct catalog_writer *w, struct item *it)
 		it->has_prev = 0;
 		it->first_seen = w->now;
 	}
+	item_release(&prev);
+}
+
+/* replace_duplicate: the id was seen earlier in this feed; the last wins. 0 or -1. */
+static int replace_duplicate(struct catalog_writer *w, struct item *it,
+			     struct buf *key, struct buf *val)
+{
+	struct item prev;
+	int rc = -1;
+	item_init(&prev);
+	if (db_get(&w->out, key->ptr, key->len, val) != 1 ||
+	    item_decode(&prev, val->ptr, val->len) < 0)
+		goto out;
+	it->has_prev = prev.has_prev;
+	it->prev_quantity = prev.prev_quantity;
+	it->first_seen = prev.first_seen;
+	if (item_in_stock(&prev, w->min_inventory))
+		w->ninstock--;
+	if (prev.policy == 1)
+		w->npolicy1--;
+	item_encode(it, val);
+	rc = db_put(&w->out, key->ptr, key->len, val->ptr, val->len);
+out:
+	item_release(&prev);
+	return rc;
+}
+
+int catalog_put(struct catalog_writer *w, struct item *it)
+{
+	struct buf key = BUF_INIT, val = BUF_INIT;
+	int dup = 0, rc = -1;
+	char nkey[40];
+
+	key_item(&key, it->id);
+	history(w, it, &key, &val);
 	it->last_seen = w->now;
 	it->seq = w->nseq++;
 	item_encode(it, &val);
-	if (db_put(&w->out, key.ptr, key.len, val.ptr, val.len) < 0)
+	/* GDBM_INSERT refuses an existing key: that is how duplicates show */
+	datum k = { key.ptr, (int)key.len }, v = { val.ptr, (int)val.len };
+	int st = gdbm_store(w->out.f, k, v, GDBM_INSERT);
+	if (st < 0)
 		goto out;
+	if (st == 1) {
+		dup = 1;
+		if (replace_duplicate(w, it, &key, &val) < 0)
+			goto out;
+	}
 	snprintf(nkey, sizeof(nkey), "n:%lld", it->seq);
 	if (db_put(&w->out, nkey, strlen(nkey), it->id, strlen(it->id)) < 0)
 		goto out;
 	for (size_t i = 0; i < it->ncategories; i++) {
-		struct buf ck = BUF_INIT;
-		buf_addf(&ck, "C:%s", it->categories[i]);
-		long long k = db_add_ll(&w->out, ck.ptr, 1) - 1;
-		buf_reset(&ck);
-		buf_addf(&ck, "c:%s\n%lld", it->categories[i], k);
-		int r = db_put(&w->out, ck.ptr, ck.len, it->id, strlen(it->id));
-		buf_release(&ck);
-		if (r < 0)
+		struct cat_count *cc = cat_slot(w, it->categories[i]);
+		buf_reset(&key);
+		buf_addf(&key, "c:%s\n%lld", it->categories[i], cc->count++);
+		if (db_put(&w->out, key.ptr, key.len, it->id, strlen(it->id)) < 0)
 			goto out;
 	}
 	if (!dup)
@@ -114,9 +172,24 @@ int catalog_put(struct catalog_writer *w, struct item *it)
 		w->npolicy1++;
 	rc = dup;
 out:
-	item_release(&prev);
 	buf_release(&key);
 	buf_release(&val);
+	return rc;
+}
+
+/* write_cat_counts: the C:<cat> counters, once, at commit. 0 or -1. */
+static int write_cat_counts(struct catalog_writer *w)
+{
+	struct buf k = BUF_INIT;
+	int rc = 0;
+	for (size_t i = 0; i < w->cats_alloc && rc == 0; i++) {
+		if (!w->cats[i].name)
+			continue;
+		buf_reset(&k);
+		buf_addf(&k, "C:%s", w->cats[i].name);
+		rc = db_put_ll(&w->out, k.ptr, w->cats[i].count);
+	}
+	buf_release(&k);
 	return rc;
 }
 
@@ -146,7 +219,8 @@ int catalog_commit(struct catalog_writer *w, struct buf *err)
 	struct buf from = BUF_INIT, to = BUF_INIT;
 	int rc = -1;
 
-	if (db_put_ll(&w->out, "#items", w->nitems) < 0 ||
+	if (write_cat_counts(w) < 0 ||
+	    db_put_ll(&w->out, "#items", w->nitems) < 0 ||
 	    db_put_ll(&w->out, "#instock", w->ninstock) < 0 ||
 	    db_put_ll(&w->out, "#min", w->min_inventory) < 0 ||
 	    db_put_ll(&w->out, "#nseq", w->nseq) < 0 ||
@@ -197,6 +271,11 @@ void catalog_abort(struct catalog_writer *w)
 	db_close(&w->old);
 	db_close(&w->lock);
 	buf_release(&w->fields);
+	for (size_t i = 0; i < w->cats_alloc; i++)
+		free(w->cats[i].name);
+	free(w->cats);
+	w->cats = NULL;
+	w->cats_alloc = w->ncats = 0;
 	free(w->home);
 	w->home = NULL;
 }

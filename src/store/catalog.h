@@ -21,6 +21,12 @@
  *   #fields       the feed fields seen, one per line (for the mapping page)
  */
 
+struct cat_count {
+	char *name;
+	size_t hash;
+	long long count;
+};
+
 struct catalog_writer {
 	struct db lock;		/* sync.lock: one sync at a time */
 	struct db out;		/* catalog.gdbm.new */
@@ -31,6 +37,8 @@ struct catalog_writer {
 	long long min_inventory;
 	long long nseq, nitems, ninstock, nduplicates, npolicy1;
 	struct buf fields;	/* seen feed fields, "\n"-separated */
+	struct cat_count *cats;	/* items per category, written at commit */
+	size_t ncats, cats_alloc;
 };
 
 /* catalog_begin: start a rebuild. 0, or -1 with err set. */
