@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "bis/feed.h"
+#include "bis/restock.h"
 #include "bis/sync_report.h"
 #include "cli/cli.h"
 
@@ -47,6 +48,21 @@ static void draw(void *ctx, long long bytes, long long total, long long items)
 	fflush(stderr);
 }
 
+/* evaluate: SPEC 4 — every successful sync is followed by a restock evaluation. */
+static int evaluate(const char *home)
+{
+	struct restock_report rr;
+	struct buf err = BUF_INIT;
+	int rc = restock_evaluate(home, &rr, &err);
+	if (rc < 0)
+		cli_fail("sync", "restock evaluation: %s", err.ptr);
+	else if (rr.released)
+		printf("restock: %lld notifications queued for %lld variants back in stock\n",
+		       rr.released, rr.in_stock);
+	buf_release(&err);
+	return rc;
+}
+
 int cmd_sync(int argc, char **argv, const char *home)
 {
 	struct sync_report rep;
@@ -73,16 +89,12 @@ int cmd_sync(int argc, char **argv, const char *home)
 	if (bar.drawn)
 		fputs("\r\033[K", stderr);
 
-	/*
-	 * RESTOCK EVALUATION GOES HERE: after a successful sync (rc == 0) the
-	 * lead adds the restock evaluation call (SPEC 4) before the report.
-	 */
-
 	if (rc < 0) {
 		cli_fail("sync", "%s", err.ptr);
 	} else {
 		sync_report_text(&rep, &out);
 		fputs(out.ptr, stdout);
+		rc = evaluate(home);
 	}
 	sync_report_release(&rep);
 	buf_release(&err);

@@ -34,25 +34,27 @@ static const char *home_dir(void)
 	return h && *h ? h : DEFAULT_HOME;
 }
 
-static int run_cgi(const char *home)
+static int run_cgi(struct app *app)
 {
 	struct req r;
-	req_init(&r, NULL, NULL, home);
+	req_init(&r, app, NULL, NULL);
 	handle(&r);
 	req_release(&r);
+	app_release(app);
 	return 0;
 }
 
 int main(void)
 {
-	const char *home = home_dir();
+	struct app app;
 	FCGX_Request fr;
 	struct sigaction sa;
 
 	signal(SIGPIPE, SIG_IGN);
 	curl_global_init(CURL_GLOBAL_DEFAULT);
+	app_init(&app, home_dir());
 	if (FCGX_IsCGI())
-		return run_cgi(home);
+		return run_cgi(&app);
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_term;	/* no SA_RESTART: accept() returns EINTR */
@@ -69,11 +71,12 @@ int main(void)
 				break;
 			continue;
 		}
-		req_init(&r, &fr, fr.envp, home);
+		req_init(&r, &app, &fr, fr.envp);
 		handle(&r);
 		req_release(&r);
 		FCGX_Finish_r(&fr);
 	}
 	FCGX_Free(&fr, 1);
+	app_release(&app);
 	return 0;
 }

@@ -56,13 +56,14 @@ static void compute_path(struct req *r)
 	r->path = r->path_owned;
 }
 
-void req_init(struct req *r, FCGX_Request *fcgi, char **envp, const char *home)
+void req_init(struct req *r, struct app *app, FCGX_Request *fcgi, char **envp)
 {
 	const char *https;
 	memset(r, 0, sizeof(*r));
+	r->app = app;
 	r->fcgi = fcgi;
 	r->envp = envp;
-	r->home = home;
+	r->home = app->home;
 	buf_init(&r->body);
 	buf_init(&r->headers);
 	buf_init(&r->out);
@@ -88,8 +89,6 @@ void req_release(struct req *r)
 	buf_release(&r->body);
 	buf_release(&r->headers);
 	buf_release(&r->out);
-	if (r->settings_loaded)
-		settings_release(&r->settings);
 	free(r->path_owned);
 	free(r->base);
 	memset(r, 0, sizeof(*r));
@@ -135,17 +134,11 @@ int req_body(struct req *r)
 
 const struct settings *req_settings(struct req *r)
 {
-	struct buf err = BUF_INIT;
-	if (!r->settings_loaded) {
-		if (settings_load(&r->settings, r->home, &err) < 0) {
-			log_error("settings: %s", err.ptr);
-			buf_release(&err);
-			return NULL;
-		}
-		r->settings_loaded = 1;
+	if (!r->settings_checked) {
+		r->settings = app_settings(r->app);
+		r->settings_checked = 1;
 	}
-	buf_release(&err);
-	return &r->settings;
+	return r->settings;
 }
 
 void req_set_status(struct req *r, int status)

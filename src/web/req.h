@@ -6,6 +6,7 @@
 
 #include "core/buf.h"
 #include "store/settings.h"
+#include "web/app.h"
 
 struct req {
 	FCGX_Request *fcgi;	/* NULL when running as plain CGI */
@@ -28,9 +29,10 @@ struct req {
 	int body_read;
 	int body_status;	/* 0, or 413/400 when the body was refused */
 
-	/* settings, loaded on demand by req_settings() */
-	struct settings settings;
-	int settings_loaded;
+	/* settings: the process's snapshot, checked for changes once per request */
+	struct app *app;
+	const struct settings *settings;
+	int settings_checked;
 
 	/* response */
 	int status;
@@ -38,7 +40,7 @@ struct req {
 	struct buf out;
 };
 
-void req_init(struct req *r, FCGX_Request *fcgi, char **envp, const char *home);
+void req_init(struct req *r, struct app *app, FCGX_Request *fcgi, char **envp);
 void req_release(struct req *r);
 
 /* req_env: a CGI variable of this request, or NULL. */
