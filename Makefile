@@ -125,4 +125,4 @@ clean:
 	rm -rf build build-asan build-fuzz bin cgi-bin/restock.fcgi
 
 .PHONY: all deps unit test run bench fuzz install clean
--include $(LIB_OBJ:.o=.d) $(WEB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)
+-include $(LIB_OBJ:.o=.d) $(WEB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(ASAN_LIB_OBJ:.o=.d)

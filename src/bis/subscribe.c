@@ -63,15 +63,11 @@ static int identity(struct sub_call *c)
 			c->out->status = SUB_INVALID_PHONE;
 			return -1;
 		}
-		c->ekey = xmalloc(strlen(rq->phone) + 5);
-		strcpy(c->ekey, "tel:");
-		strcat(c->ekey, rq->phone);
+		c->ekey = sub_identity(NULL, rq->phone, NULL);
 		return 0;
 	}
 	if (rq->external_id && *rq->external_id) {
-		c->ekey = xmalloc(strlen(rq->external_id) + 5);
-		strcpy(c->ekey, "ext:");
-		strcat(c->ekey, rq->external_id);
+		c->ekey = sub_identity(NULL, NULL, rq->external_id);
 		return 0;
 	}
 	c->out->status = SUB_INVALID_EMAIL;
@@ -242,6 +238,9 @@ static void store(struct sub_call *c)
 		c->out->status = SUB_ERROR;
 		goto out;
 	}
+	/* stamp under the lock: queue order and subscription times then agree */
+	c->now_us = now_us();
+	c->now = c->now_us / 1000000;
 	rc = limits(c, &db);
 	if (rc != 0) {
 		if (rc < 0)

@@ -47,6 +47,16 @@ char *email_key(const char *email)
 	return k;
 }
 
+char *sub_identity(const char *email, const char *phone, const char *external_id)
+{
+	struct buf k = BUF_INIT;
+	if (email)
+		return email_key(email);
+	buf_adds(&k, phone ? "tel:" : "ext:");
+	buf_adds(&k, phone ? phone : external_id ? external_id : "");
+	return buf_detach(&k, NULL);
+}
+
 void sub_encode(const struct sub *s, struct buf *out)
 {
 	rec_begin(out, SUB_REC_VERSION);
@@ -109,9 +119,9 @@ int sub_decode(struct sub *s, const char *data, size_t len)
 		default: break;
 		}
 	}
-	if (rc < 0 || !s->email || !s->variant)
+	if (rc < 0 || !s->variant || (!s->email && !s->phone && !s->external_id))
 		return -1;
-	s->email_key = email_key(s->email);
+	s->email_key = sub_identity(s->email, s->phone, s->external_id);
 	return 0;
 }
 

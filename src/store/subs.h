@@ -64,6 +64,11 @@ int sub_decode(struct sub *s, const char *data, size_t len);
 
 /* email_key: lowercase copy of an email for dedupe (caller frees). */
 char *email_key(const char *email);
+/*
+ * sub_identity: the dedupe identity of a subscriber: the email key, else
+ * "tel:<phone>", else "ext:<external id>" (caller frees).
+ */
+char *sub_identity(const char *email, const char *phone, const char *external_id);
 
 /* variant_head_get: fills h (zeros when absent). 1 found, 0 absent, -1 error. */
 int variant_head_get(struct db *db, const char *variant, struct variant_head *h);
