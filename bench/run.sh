@@ -1,5 +1,5 @@
 #!/bin/sh
-# run.sh: make bench — every benchmark, each beside its baseline from the same run; writes BENCHMARKS.md.
+# run.sh: make bench — every benchmark beside its same-run baseline; updates the tables in BENCHMARKS.md.
 # Usage: bench/run.sh [feed|subscribe|engine|admin|apache ...]   (default: all)
 # Sizes follow the issues (1M items, 1M subscriptions); set QUICK=1 for 100k-sized runs.
 set -u
@@ -17,30 +17,34 @@ else
 	feed_args="100000 1000000"
 fi
 
-{
-	echo "# Benchmarks"
-	echo
-	echo "Produced by \`make bench\` (bench/run.sh) on $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores,"
-	echo "$(uname -sr). Every figure stands beside a baseline measured in the same run: the"
-	echo "machines are shared and noisy, so the ratios are the numbers to compare."
-	echo
-} >"$tmp"
-
 for b in $which; do
 	script="bench/$b.sh"
 	[ -x "$script" ] || { echo "bench: $script missing" >&2; continue; }
 	echo "bench: running $script" >&2
-	{
-		echo "## $b"
-		echo
-		echo "Command: \`$script${b:+}\`"
-		echo
-	} >>"$tmp"
 	case $b in
-		feed) "$script" $feed_args >>"$tmp" 2>>"$tmp.log" ;;
-		*) "$script" >>"$tmp" 2>>"$tmp.log" ;;
-	esac || echo "(failed: see the log)" >>"$tmp"
-	echo >>"$tmp"
+		feed) cmd="$script $feed_args" ;;
+		*) cmd="$script" ;;
+	esac
+	{
+		echo "Command: \`$cmd\` ($(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores)"
+		echo
+		$cmd 2>>"$tmp.log" || echo "(failed: see $tmp.log)"
+	} >"$tmp"
+	# replace the table between the section's markers, keeping the analysis around it
+	python3 - "$out" "$b" "$tmp" <<'PY'
+import sys, re
+path, name, table = sys.argv[1], sys.argv[2], open(sys.argv[3]).read().strip()
+try:
+    doc = open(path).read()
+except FileNotFoundError:
+    doc = "# Benchmarks\n"
+start, end = "<!-- table:%s -->" % name, "<!-- /table:%s -->" % name
+block = "%s\n%s\n%s" % (start, table, end)
+if start in doc and end in doc:
+    doc = doc[:doc.index(start)] + block + doc[doc.index(end) + len(end):]
+else:
+    doc = doc.rstrip() + "\n\n## %s\n\n%s\n" % (name, block)
+open(path, "w").write(doc)
+PY
 done
-cp "$tmp" "$out"
-echo "bench: wrote $out" >&2
+echo "bench: updated $out" >&2

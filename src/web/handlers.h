@@ -10,6 +10,7 @@ void h_api_v1_subscribe(struct req *r);	/* api_v1.c */
 void h_onsite_subscribe(struct req *r);	/* onsite.c */
 void h_client_subscriptions(struct req *r);	/* api_client.c */
 void h_server_subscriptions(struct req *r);	/* api_server.c */
+void h_admin(struct req *r);		/* admin.c: /admin/... */
 
 /* route_dispatch: find the handler for r's method and path and run it (404/405 otherwise). */
 void route_dispatch(struct req *r);

@@ -25,6 +25,7 @@ static const struct route routes[] = {
 	{ M_POST | M_OPTIONS, "/onsite/components/back-in-stock/subscribe", SLASH_OK, h_onsite_subscribe },
 	{ M_POST | M_OPTIONS, "/client/back-in-stock-subscriptions", SLASH_OK, h_client_subscriptions },
 	{ M_POST, "/api/back-in-stock-subscriptions", SLASH_OK, h_server_subscriptions },
+	{ M_GET | M_POST | M_HEAD, "/admin", PREFIX, h_admin },
 	{ M_GET | M_POST, "/unsubscribe", SLASH_OK, h_unsubscribe },
 	{ M_GET, "/confirm", SLASH_OK, h_confirm },
 	{ 0, NULL, 0, NULL },
