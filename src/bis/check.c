@@ -131,13 +131,22 @@ static int scan_file(const char *home, const char *name, struct check_report *r,
 		}
 	}
 	db_iter_release(&it);
-	if (repair && gdbm_errno != GDBM_ITEM_NOT_FOUND && gdbm_errno != GDBM_NO_ERROR) {
+	int damaged = gdbm_errno != GDBM_ITEM_NOT_FOUND && gdbm_errno != GDBM_NO_ERROR;
+	if (damaged) {
+		r->problems++;
+		finding(r, "%s: damaged: reading stopped after %lld records (%s)", name, n,
+			gdbm_strerror(gdbm_errno));
+	}
+	if (repair && (damaged || bad)) {
 		gdbm_recovery rcv;
 		memset(&rcv, 0, sizeof(rcv));
 		if (gdbm_recover(db.f, &rcv, GDBM_RCVR_BACKUP | GDBM_RCVR_FORCE) == 0) {
 			r->repaired++;
 			r->lost += (long long)rcv.failed_keys;
-			finding(r, "%s: rebuilt, %zu records lost", name, rcv.failed_keys);
+			finding(r, "%s: rebuilt from what was readable, %zu unreadable records dropped, backup %s",
+				name, rcv.failed_keys, rcv.backup_name ? rcv.backup_name : "-");
+		} else {
+			finding(r, "%s: recovery failed: %s", name, gdbm_strerror(gdbm_errno));
 		}
 		free(rcv.backup_name);
 	}
@@ -148,6 +157,24 @@ static int scan_file(const char *home, const char *name, struct check_report *r,
 	buf_release(&v);
 	buf_release(&path);
 	return 0;
+}
+
+/* lost_subscriptions: after a recovery, the kept total says how many waiters were lost. */
+static void lost_subscriptions(const char *home, struct check_report *r,
+			       const struct subs_tally *t)
+{
+	struct db db;
+	struct buf err = BUF_INIT;
+	if (db_open(&db, home, DB_SUBS, DB_READ, &err) == 0) {
+		long long kept = db_get_ll(&db, "#waiting", 0);
+		if (kept > t->waiting) {
+			r->lost += kept - t->waiting;
+			finding(r, "%s: %lld waiting subscriptions were lost (%lld kept of %lld)",
+				DB_SUBS, kept - t->waiting, t->waiting, kept);
+		}
+		db_close(&db);
+	}
+	buf_release(&err);
 }
 
 /* check_counters: compare subs.gdbm's kept totals and the waiting index. */
@@ -210,6 +237,18 @@ int home_check(const char *home, int repair, struct check_report *r)
 	buf_init(&t.variants_list);
 	for (int i = 0; all_files[i]; i++)
 		scan_file(home, all_files[i], r, &t, repair);
+	if (repair && r->repaired) {
+		/* count again what the recovered files hold before fixing counters */
+		struct check_report again;
+		check_report_init(&again);
+		buf_reset(&t.variants_list);
+		t.waiting = t.variants = 0;
+		for (int i = 0; all_files[i]; i++)
+			scan_file(home, all_files[i], &again, &t, 0);
+		r->records = again.records;
+		check_report_release(&again);
+		lost_subscriptions(home, r, &t);
+	}
 	check_counters(home, r, &t, repair);
 	buf_release(&t.variants_list);
 	return 0;
