@@ -31,6 +31,6 @@ kept=$("$CTL" --home "$H" status | sed -n 's/^waiting subscriptions: //p')
 [ "$kept" -gt 200 ] && [ "$kept" -le 300 ]
 ok $? "most subscriptions survive ($kept of 300)"
 code=$(cgi "$H" POST /api/v1/catalog/subscribe "" application/x-www-form-urlencoded \
-	"a=$K&email=after%40example.com&variant=TRL-JKT-001-M&platform=api" | head -1)
+	"a=$K&email=after%40example.com&variant=TRL-JKT-001-M&platform=api" | head -1 | tr -d "\r")
 is "$code" "Status: 200 OK" "subscribing works after the repair"
 done_testing
