@@ -94,8 +94,10 @@ fuzz: $(FUZZ_NAMES:%=build-fuzz/fuzz_%)
 
 unit: $(UNIT_BIN) $(ASAN_UNIT_BIN) $(REPLAY_BIN)
 
-test: 
+test:
 	@scripts/deps.sh test
+	@if command -v npm >/dev/null && [ ! -d tests/browser/node_modules ]; then \
+		(cd tests/browser && npm ci --no-audit --no-fund >/dev/null 2>&1) || echo "npm ci failed: the browser test will skip"; fi
 	@$(MAKE) --no-print-directory all unit
 	CMOCKA_MESSAGE_OUTPUT=TAP MUSTACHE_SPEC_DIR=$(CURDIR)/../shared/data/mustache-spec \
 		prove -j2 $(UNIT_BIN) $(ASAN_UNIT_BIN) tests/fuzz/replay.t tests/e2e/*.t

@@ -189,9 +189,37 @@ const char *req_reason(int status)
 	return "Unknown";
 }
 
+static int put(struct req *r, const void *data, size_t len)
+{
+	if (r->fcgi)
+		return FCGX_PutStr(data, (int)len, r->fcgi->out) == (int)len ? 0 : -1;
+	return fwrite(data, 1, len, stdout) == len ? 0 : -1;
+}
+
+void req_stream_begin(struct req *r)
+{
+	struct buf head = BUF_INIT;
+	buf_addf(&head, "Status: %d %s\r\n", r->status, req_reason(r->status));
+	buf_add(&head, r->headers.ptr, r->headers.len);
+	buf_adds(&head, "\r\n");
+	put(r, head.ptr, head.len);
+	r->streamed = 1;
+	buf_release(&head);
+}
+
+int req_write(struct req *r, const void *data, size_t len)
+{
+	return strcmp(r->method, "HEAD") ? put(r, data, len) : 0;
+}
+
 void req_send(struct req *r)
 {
 	struct buf head = BUF_INIT;
+	if (r->streamed) {
+		if (!r->fcgi)
+			fflush(stdout);
+		return;
+	}
 	buf_addf(&head, "Status: %d %s\r\n", r->status, req_reason(r->status));
 	buf_add(&head, r->headers.ptr, r->headers.len);
 	if (!strstr(r->headers.ptr, "Content-Type:") && r->out.len)

@@ -35,6 +35,7 @@ struct req {
 	int settings_checked;
 
 	/* response */
+	int streamed;		/* req_stream_begin sent the head already */
 	int status;
 	struct buf headers;
 	struct buf out;
@@ -63,6 +64,15 @@ void req_add_header(struct req *r, const char *name, const char *value);
 void req_json(struct req *r, int status, const char *body);	/* sets content type */
 /* req_send: write status, headers and body to the client. */
 void req_send(struct req *r);
+
+/*
+ * Streaming (large downloads): req_stream_begin sends the status and headers
+ * now (no Content-Length); req_write sends body bytes (none for HEAD),
+ * returning 0 or -1. req_send is then a no-op.
+ */
+#define REQ_HAS_STREAM 1
+void req_stream_begin(struct req *r);
+int req_write(struct req *r, const void *data, size_t len);
 
 /* req_reason: the reason phrase of an HTTP status. */
 const char *req_reason(int status);
