@@ -112,6 +112,16 @@ bench:
 	@$(MAKE) --no-print-directory all
 	bench/run.sh
 
+valgrind:
+	@scripts/deps.sh test
+	@$(MAKE) --no-print-directory all
+	scripts/valgrind.sh
+
+soak:
+	@scripts/deps.sh bench
+	@$(MAKE) --no-print-directory all
+	scripts/soak.sh
+
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/restock/cgi-bin \
 		$(DESTDIR)$(PREFIX)/share/restock/templates/email \
@@ -126,5 +136,5 @@ install: all
 clean:
 	rm -rf build build-asan build-fuzz bin cgi-bin/restock.fcgi
 
-.PHONY: all deps unit test run bench fuzz install clean
+.PHONY: all deps unit test run bench fuzz install clean valgrind soak
 -include $(LIB_OBJ:.o=.d) $(WEB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(ASAN_LIB_OBJ:.o=.d)
