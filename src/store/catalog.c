@@ -37,6 +37,7 @@ int catalog_begin(struct catalog_writer *w, const char *home,
 		goto out;
 	db_home_path(&path, home, CATALOG_NEW);
 	unlink(path.ptr);	/* a leftover of a killed sync */
+	w->new_started = 1;
 	if (db_open_path(&w->out, path.ptr, DB_WRITE, GDBM_NEWDB, err) < 0)
 		goto out;
 	{
@@ -242,6 +243,7 @@ int catalog_commit(struct catalog_writer *w, struct buf *err)
 		buf_addf(err, "installing the catalog: %s", strerror(errno));
 		goto out;
 	}
+	w->new_started = 0;	/* it is the live catalog now */
 	/* make the rename durable */
 	{
 		int dfd = open(w->home, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -260,12 +262,14 @@ out:
 
 void catalog_abort(struct catalog_writer *w)
 {
-	if (w->out.f) {
+	if (w->new_started && w->home) {
+		/* also when creating it failed half-way (a full disk) */
 		struct buf path = BUF_INIT;
 		db_close(&w->out);
 		db_home_path(&path, w->home, CATALOG_NEW);
 		unlink(path.ptr);
 		buf_release(&path);
+		w->new_started = 0;
 	}
 	db_close(&w->out);
 	db_close(&w->old);

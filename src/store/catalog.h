@@ -32,6 +32,7 @@ struct catalog_writer {
 	struct db out;		/* catalog.gdbm.new */
 	struct db old;		/* the live catalog, read for history */
 	int have_old;
+	int new_started;	/* catalog.gdbm.new may exist: abort removes it */
 	char *home;
 	long long now;
 	long long min_inventory;
