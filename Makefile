@@ -12,7 +12,8 @@ PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 WARN = -Wall -Wextra -Werror
 CFLAGS ?= -O2 -g
-ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) -Isrc $(PKG_CFLAGS) -MMD -MP
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) -Isrc $(PKG_CFLAGS) -MMD -MP \
+	-DMSG_TEMPLATES_DEFAULT='"$(PREFIX)/share/restock/templates"'
 LIBS = -lfcgi -lgdbm $(PKG_LIBS)
 SAN = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
@@ -94,13 +95,18 @@ fuzz: $(FUZZ_NAMES:%=build-fuzz/fuzz_%)
 
 unit: $(UNIT_BIN) $(ASAN_UNIT_BIN) $(REPLAY_BIN)
 
+# End-to-end tests that start a web server run behind each server users run; the rest once.
+E2E_ALL := $(sort $(wildcard tests/e2e/*.t))
+E2E_SERVER := $(shell grep -l 'start_server\|start_lighttpd' $(E2E_ALL) 2>/dev/null | grep -v 'fcgid_concurrency\|fault_kill\|admin_browser')
+E2E_ONCE := $(filter-out $(E2E_SERVER),$(E2E_ALL))
+TEST_ENV = CMOCKA_MESSAGE_OUTPUT=TAP MUSTACHE_SPEC_DIR=$(CURDIR)/../shared/data/mustache-spec
+
 test:
 	@scripts/deps.sh test
 	@if command -v npm >/dev/null && [ ! -d tests/browser/node_modules ]; then \
 		(cd tests/browser && npm ci --no-audit --no-fund >/dev/null 2>&1) || echo "npm ci failed: the browser test will skip"; fi
 	@$(MAKE) --no-print-directory all unit
-	CMOCKA_MESSAGE_OUTPUT=TAP MUSTACHE_SPEC_DIR=$(CURDIR)/../shared/data/mustache-spec \
-		prove -j2 $(UNIT_BIN) $(ASAN_UNIT_BIN) tests/fuzz/replay.t tests/e2e/*.t
+	@$(TEST_ENV) scripts/prove-all.sh "$(UNIT_BIN) $(ASAN_UNIT_BIN) tests/fuzz/replay.t $(E2E_ONCE)" "$(E2E_SERVER)"
 
 run:
 	@scripts/deps.sh run
@@ -111,6 +117,9 @@ bench:
 	@scripts/deps.sh bench
 	@$(MAKE) --no-print-directory all
 	bench/run.sh
+
+bundle: all
+	scripts/bundle.sh
 
 valgrind:
 	@scripts/deps.sh test
@@ -136,5 +145,5 @@ install: all
 clean:
 	rm -rf build build-asan build-fuzz bin cgi-bin/restock.fcgi
 
-.PHONY: all deps unit test run bench fuzz install clean valgrind soak
+.PHONY: all deps unit test run bench fuzz install clean valgrind soak bundle
 -include $(LIB_OBJ:.o=.d) $(WEB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(ASAN_LIB_OBJ:.o=.d)

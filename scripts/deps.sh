@@ -4,7 +4,7 @@
 set -eu
 build="gcc make pkg-config libfcgi-dev libgdbm-dev gdbmtool libxml2-dev libyajl-dev libcurl4-openssl-dev libssl-dev libcrypt-dev"
 run="lighttpd"
-test="libcmocka-dev clang libclang-rt-14-dev lighttpd libxml2-utils python3 python3-aiosmtpd curl perl valgrind tidy chromium nodejs npm apache2 libapache2-mod-fcgid"
+test="libcmocka-dev clang libclang-rt-14-dev lighttpd libxml2-utils python3 python3-aiosmtpd curl perl valgrind tidy chromium nodejs npm apache2 libapache2-mod-fcgid patchelf"
 case "${1:-build}" in
 	build) want="$build" ;;
 	run) want="$build $run" ;;

@@ -24,6 +24,13 @@ static int is_dir(const char *p)
 	return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
+/* Where templates may sit relative to the running program: the source tree or
+ * a bundle (<exe>/../templates), restockctl installed in PREFIX/bin, and
+ * restock.fcgi installed in PREFIX/lib/restock/cgi-bin. */
+static const char *const exe_relative[] = {
+	"../templates", "../share/restock/templates", "../../../share/restock/templates",
+};
+
 void message_templates_dir(struct buf *out)
 {
 	const char *env = getenv("RESTOCK_TEMPLATES");
@@ -41,9 +48,12 @@ void message_templates_dir(struct buf *out)
 		char *slash = strrchr(exe, '/');
 		if (slash) {
 			*slash = '\0';
-			buf_addf(out, "%s/../templates", exe);
-			if (is_dir(out->ptr))
-				return;
+			for (size_t i = 0; i < sizeof(exe_relative) / sizeof(*exe_relative); i++) {
+				buf_reset(out);
+				buf_addf(out, "%s/%s", exe, exe_relative[i]);
+				if (is_dir(out->ptr))
+					return;
+			}
 			buf_reset(out);
 		}
 	}
@@ -65,7 +75,14 @@ int msg_env_init(struct msg_env *env, const char *home,
 	env->cat = cat;
 	env->min_inventory = settings_get_ll(settings, "min_inventory");
 	env->utm = settings_get_bool(settings, "utm");
-	message_templates_dir(&b);
+	/* a merchant's own templates in HOME/templates win (kept outside the web root) */
+	buf_addf(&b, "%s/templates/email", home);
+	if (is_dir(b.ptr)) {
+		buf_reset(&b);
+		buf_addf(&b, "%s/templates", home);
+	} else {
+		message_templates_dir(&b);
+	}
 	env->templates_dir = buf_detach(&b, NULL);
 	if (home_secret(home, &b, err) < 0) {
 		buf_release(&b);

@@ -11,7 +11,9 @@
 
 #define MSG_MAX_RECOMMENDATIONS	3
 #define MSG_RECO_SCAN_MAX	200	/* category entries looked at per category */
+#ifndef MSG_TEMPLATES_DEFAULT
 #define MSG_TEMPLATES_DEFAULT	"/usr/local/share/restock/templates"
+#endif
 #define MSG_UTM_QUERY		"utm_source=restock&utm_medium=email&utm_campaign=back-in-stock"
 
 /* The templates of one kind of message. */
@@ -51,8 +53,11 @@ struct message {
 
 /*
  * message_templates_dir: the templates directory into out (replaced):
- * $RESTOCK_TEMPLATES, else "<dir of the executable>/../templates" when it
- * exists (via /proc/self/exe), else MSG_TEMPLATES_DEFAULT.
+ * $RESTOCK_TEMPLATES, else the first existing of ../templates,
+ * ../share/restock/templates and ../../../share/restock/templates beside the
+ * executable (via /proc/self/exe; a tree, a bundle, an install), else
+ * MSG_TEMPLATES_DEFAULT (make sets it from PREFIX). Emails prefer
+ * HOME/templates when HOME/templates/email exists.
  */
 void message_templates_dir(struct buf *out);
 

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/buf.h"
 #include "core/log.h"
 #include "web/handlers.h"
 
@@ -34,6 +35,22 @@ static const char *home_dir(void)
 	return h && *h ? h : DEFAULT_HOME;
 }
 
+/*
+ * use_request_home: on shared hosting the home is set with SetEnv in
+ * .htaccess, which mod_fcgid passes as a FastCGI parameter, not in the
+ * environment. Only the web server sets such parameters (client headers
+ * arrive as HTTP_*). A different home drops the per-process caches.
+ */
+static void use_request_home(struct app *app, char **owned, const char *param)
+{
+	if (!param || param[0] != '/' || !strcmp(param, app->home))
+		return;
+	app_release(app);
+	free(*owned);
+	*owned = xstrdup(param);
+	app->home = *owned;
+}
+
 static int run_cgi(struct app *app)
 {
 	struct req r;
@@ -47,6 +64,7 @@ static int run_cgi(struct app *app)
 int main(void)
 {
 	struct app app;
+	char *home_param = NULL;
 	FCGX_Request fr;
 	struct sigaction sa;
 
@@ -71,6 +89,7 @@ int main(void)
 				break;
 			continue;
 		}
+		use_request_home(&app, &home_param, FCGX_GetParam("RESTOCK_HOME", fr.envp));
 		req_init(&r, &app, &fr, fr.envp);
 		handle(&r);
 		req_release(&r);
@@ -78,5 +97,6 @@ int main(void)
 	}
 	FCGX_Free(&fr, 1);
 	app_release(&app);
+	free(home_param);
 	return 0;
 }

@@ -16,6 +16,24 @@ const char *req_env(const struct req *r, const char *name)
 	return getenv(name);
 }
 
+/*
+ * base_for_path_info: the mount prefix when PATH_INFO is set. Normally
+ * SCRIPT_NAME; but when a rewrite sent a pretty URL to the program
+ * (shared hosting: /api/... -> /cgi-bin/restock.fcgi/api/...), the URL the
+ * client used does not start with SCRIPT_NAME, and the prefix is that URL's
+ * path minus PATH_INFO (usually "").
+ */
+static char *base_for_path_info(const char *uri, const char *sn, const char *pi)
+{
+	size_t n, sl = strlen(sn), pl = strlen(pi);
+	if (!uri || !*uri || (sl && !strncmp(uri, sn, sl)))
+		return xstrdup(sn);
+	n = strcspn(uri, "?#");
+	if (n >= pl && !strncmp(uri + n - pl, pi, pl))
+		return xstrndup(uri, n - pl);
+	return xstrdup(sn);
+}
+
 /* route_path: PATH_INFO if given, else the request URI's path minus SCRIPT_NAME. */
 static void compute_path(struct req *r)
 {
@@ -28,7 +46,7 @@ static void compute_path(struct req *r)
 		sn = "";
 	if (pi && *pi) {
 		buf_adds(&p, pi);
-		r->base = xstrdup(sn);
+		r->base = base_for_path_info(uri, sn, pi);
 	} else if (uri && *uri) {
 		size_t n = strcspn(uri, "?#");
 		size_t sl = strlen(sn);
