@@ -18,7 +18,7 @@ if [ "$(id -u)" = 0 ] && [ "${RESTOCK_TEST_USER:-restock-test}" != root ]; then
 	exec runuser -u "$_u" -- ${_sh:-/bin/bash} "$0" "$@"
 fi
 
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+ROOT=${RESTOCK_ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
 CTL="$ROOT/bin/restockctl"
 FCGI="$ROOT/cgi-bin/restock.fcgi"
 T_N=0
