@@ -40,7 +40,7 @@ log() { echo "$*" >&2; }
 # ---- build: the program, the no-op responder, the seeder
 make --no-print-directory cgi-bin/restock.fcgi bin/noop.fcgi build/librestock.a >&2
 cc -std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra -Isrc -o "$BENCH_DIR/seed_subs" bench/seed_subs.c \
-	build/librestock.a -lgdbm
+	build/librestock.a -lgdbm -lcrypto
 
 # ---- the seeded home: ITEMS items synced, SUBS subscriptions (cached in BENCH_DIR)
 SEED="$BENCH_DIR/seed-$ITEMS-$SUBS"

@@ -11,6 +11,7 @@
 
 #include "store/db.h"
 #include "store/item.h"
+#include "store/journal.h"
 #include "store/outbox.h"
 #include "store/subs.h"
 
@@ -235,6 +236,13 @@ int home_check(const char *home, int repair, struct check_report *r)
 	struct subs_tally t;
 	memset(&t, 0, sizeof(t));
 	buf_init(&t.variants_list);
+	{
+		/* acknowledged subscriptions are part of the state being checked */
+		struct buf jerr = BUF_INIT;
+		if (journal_drain(home, &jerr) < 0)
+			finding(r, "journal not applied: %s", jerr.ptr);
+		buf_release(&jerr);
+	}
 	for (int i = 0; all_files[i]; i++)
 		scan_file(home, all_files[i], r, &t, repair);
 	if (repair && r->repaired) {
@@ -285,6 +293,8 @@ static long long drop_expired_rates(struct db *db)
 
 int home_compact(const char *home, struct buf *report, struct buf *err)
 {
+	if (journal_drain(home, err) < 0)
+		return -1;
 	for (int i = 0; all_files[i]; i++) {
 		struct db db;
 		struct buf path = BUF_INIT;

@@ -13,6 +13,7 @@
 #include "store/catalog.h"
 #include "store/db.h"
 #include "store/events.h"
+#include "store/journal.h"
 #include "store/outbox.h"
 #include "store/settings.h"
 #include "store/subs.h"
@@ -446,6 +447,9 @@ int restock_evaluate(const char *home, struct restock_report *rep,
 	memset(rep, 0, sizeof(*rep));
 	memset(&vl, 0, sizeof(vl));
 	memset(&ev, 0, sizeof(ev));
+	/* journalled subscriptions first: waiting.gdbm must list their variants */
+	if (journal_drain(home, err) < 0)
+		return -1;
 	if (settings_load(&s, home, err) < 0)
 		return -1;
 	ev.home = home;

@@ -15,13 +15,13 @@
 #include "store/catalog.h"
 #include "store/events.h"
 #include "store/outbox.h"
-#include "store/ratelimit.h"
+#include "store/journal.h"
+#include "store/ratemap.h"
 #include "store/subs.h"
 
 #define RATE_IP_WINDOW_S 60
 #define RATE_EMAIL_WINDOW_S 3600
 #define CAP_RETRY_AFTER_S 3600
-#define PENDING_ID_BYTES 16
 
 /* The state of one subscribe call. */
 struct sub_call {
@@ -74,23 +74,33 @@ static int identity(struct sub_call *c)
 	return -1;
 }
 
-/* limits: per-IP and per-identity windows. 0 pass, 1 limited, -1 error. */
-static int limits(struct sub_call *c, struct db *db)
+/*
+ * limits: per-IP and per-identity windows (store/ratemap.h), and the
+ * "may be at its cap" hint into *cap_hint, under one lock of the table.
+ * 0 pass, 1 limited, -1 error.
+ */
+static int limits(struct sub_call *c, struct ratemap *rm, long long *cap_hint)
 {
-	struct buf k = BUF_INIT;
-	long r = 0;
+	struct buf ik = BUF_INIT, ek = BUF_INIT, ck = BUF_INIT;
+	struct rate_rule rules[2];
+	int n = 0;
+	long r;
+
 	if (c->rq->client_ip && *c->rq->client_ip) {
-		buf_addf(&k, "i:%s", c->rq->client_ip);
-		r = ratelimit_hit(db, k.ptr, (long)settings_get_ll(c->s, "rate_ip_per_minute"),
-				  RATE_IP_WINDOW_S, c->now);
+		buf_addf(&ik, "i:%s", c->rq->client_ip);
+		rules[n].key = ik.ptr;
+		rules[n].limit = (long)settings_get_ll(c->s, "rate_ip_per_minute");
+		rules[n++].window_s = RATE_IP_WINDOW_S;
 	}
-	if (r == 0) {
-		buf_reset(&k);
-		buf_addf(&k, "e:%s", c->ekey);
-		r = ratelimit_hit(db, k.ptr, (long)settings_get_ll(c->s, "rate_email_per_hour"),
-				  RATE_EMAIL_WINDOW_S, c->now);
-	}
-	buf_release(&k);
+	buf_addf(&ek, "e:%s", c->ekey);
+	rules[n].key = ek.ptr;
+	rules[n].limit = (long)settings_get_ll(c->s, "rate_email_per_hour");
+	rules[n++].window_s = RATE_EMAIL_WINDOW_S;
+	buf_addf(&ck, "c:%s", c->ekey);
+	r = ratemap_hit_all(rm, rules, n, ck.ptr, cap_hint, c->now);
+	buf_release(&ik);
+	buf_release(&ek);
+	buf_release(&ck);
 	if (r < 0)
 		return -1;
 	if (r > 0) {
@@ -115,183 +125,106 @@ static void fill_sub(struct sub_call *c, struct sub *sb)
 	sb->g = rq->g ? xstrdup(rq->g) : NULL;
 	sb->channels = rq->channels ? rq->channels : CH_EMAIL;
 	sb->newsletter = rq->newsletter;
-	sb->created_us = c->now_us;
+	sb->created_us = c->now_us;	/* replaced by the journal's stamp */
 	sb->item_title = xstrdup(c->item.title ? c->item.title : "");
 	sb->item_price = c->item.price;
 }
 
-/* record_subscribed: the "Subscribed to Back in Stock" event and day counter. */
-static int record_subscribed(struct db *db, const struct sub *sb, long long now)
-{
-	struct event e;
-	int rc;
-	event_init(&e);
-	e.time_us = sb->created_us;
-	e.type = xstrdup(EV_SUBSCRIBED);
-	e.email = xstrdup(sb->email ? sb->email : sb->email_key);
-	e.variant = xstrdup(sb->variant);
-	e.platform = xstrdup(sb->platform);
-	e.channels = sb->channels;
-	e.item_title = xstrdup(sb->item_title ? sb->item_title : "");
-	e.item_price = sb->item_price;
-	e.has_price = 1;
-	rc = events_append(db, &e);
-	event_release(&e);
-	if (rc == 0)
-		rc = day_count(db, now, "s", 1);
-	if (rc == 0 && db_add_ll(db, "#subscribed", 1) < 0)
-		rc = -1;
-	return rc;
-}
-
 /*
- * enqueue_waiting: make sb a waiting subscription. The variant goes into
- * waiting.gdbm first, so the engine can never miss it.
+ * cap_check: the email may be at max_waiting_per_email (the journal's
+ * apply left a hint in the rate table): look at subs.gdbm itself, after
+ * applying the journal. 0 go on, 1 answered (out->status set), -1 error.
  */
-static int enqueue_waiting(const char *home, struct db *db, struct sub *sb,
-			   long long now)
+static int cap_check(struct sub_call *c, struct ratemap *rm, long long cap,
+		     long long have)
 {
-	struct variant_head h;
-	struct buf err = BUF_INIT;
-	if (variant_head_get(db, sb->variant, &h) < 0)
-		return -1;
-	if (h.waiting == 0 && waiting_add(home, sb->variant, &err) < 0) {
-		log_error("subscribe: %s", err.ptr);
-		buf_release(&err);
-		return -1;
-	}
-	buf_release(&err);
-	if (subs_enqueue(db, sb) < 0)
-		return -1;
-	return record_subscribed(db, sb, now);
-}
-
-static void pending_key(struct buf *k, const char *ekey, const char *variant)
-{
-	buf_reset(k);
-	buf_addf(k, "u:%s\n%s", ekey, variant);
-}
-
-/* store_pending: keep sb until its confirmation link is followed; queue the email. */
-static int store_pending(struct sub_call *c, struct db *db, struct sub *sb)
-{
-	struct buf id = BUF_INIT, k = BUF_INIT, v = BUF_INIT, err = BUF_INIT;
-	struct db ob;
-	struct notif n;
+	struct buf k = BUF_INIT, err = BUF_INIT;
+	struct db db;
+	long long seq;
 	int rc = -1;
 
-	pending_key(&k, c->ekey, sb->variant);
-	if (db_exists(db, k.ptr, k.len)) {
-		c->out->status = SUB_DUPLICATE;
+	buf_addf(&k, "c:%s", c->ekey);
+	if (have < cap) {
 		rc = 0;
 		goto out;
 	}
-	if (random_hex(&id, PENDING_ID_BYTES) < 0)
-		goto out;
-	sub_encode(sb, &v);
-	if (db_puts(db, k.ptr, id.ptr) < 0)
-		goto out;
-	buf_reset(&k);
-	buf_addf(&k, "p:%s", id.ptr);
-	if (db_put(db, k.ptr, k.len, v.ptr, v.len) < 0)
-		goto out;
-	buf_reset(&k);
-	buf_addf(&k, "P:%lld", db_add_ll(db, "#pn", 1) - 1);
-	if (db_puts(db, k.ptr, id.ptr) < 0)
-		goto out;
-
-	notif_init(&n);
-	n.kind = NK_CONFIRM;
-	n.email = xstrdup(sb->email);
-	n.variant = xstrdup(sb->variant);
-	n.token = xstrdup(id.ptr);
-	n.channels = CH_EMAIL;
-	if (db_open(&ob, c->home, DB_OUTBOX, DB_WRITE, &err) == 0) {
-		rc = outbox_add(&ob, &n, NULL) < 0 ? -1 : 0;
-		db_close(&ob);
-	} else {
+	if (db_open(&db, c->home, DB_SUBS, DB_READ, &err) < 0) {
 		log_error("subscribe: %s", err.ptr);
+		goto out;
 	}
-	notif_release(&n);
-	if (rc == 0)
-		c->out->status = SUB_PENDING;
+	rc = 1;
+	if (subs_suppressed(&db, c->ekey)) {
+		c->out->status = SUB_SUPPRESSED;
+	} else if (subs_find(&db, c->ekey, c->rq->variant, &seq) != 0) {
+		c->out->status = SUB_DUPLICATE;
+	} else {
+		struct buf mk = BUF_INIT;
+		buf_addf(&mk, "m:%s", c->ekey);
+		have = db_get_ll(&db, mk.ptr, 0);
+		buf_release(&mk);
+		if (have >= cap) {
+			c->out->status = SUB_CAP_REACHED;
+			c->out->retry_after = CAP_RETRY_AFTER_S;
+		} else {
+			ratemap_mark(rm, k.ptr, 0, c->now, 0);	/* below the cap again */
+			rc = 0;
+		}
+	}
+	db_close(&db);
 out:
-	buf_release(&id);
 	buf_release(&k);
-	buf_release(&v);
 	buf_release(&err);
 	return rc;
 }
 
-/* store: the write transaction on subs.gdbm. */
-static void store(struct sub_call *c)
+/* store: journal the subscription (the acknowledgement), then try to apply the journal. */
+static void store(struct sub_call *c, struct ratemap *rm)
 {
-	struct db db;
+	struct journal_entry e;
 	struct buf err = BUF_INIT;
-	struct sub sb;
-	long long seq, cap;
+	long long cap = settings_get_ll(c->s, "max_waiting_per_email"), hint = 0;
 	int rc;
 
-	sub_init(&sb);
-	if (db_open(&db, c->home, DB_SUBS, DB_WRITE, &err) < 0) {
+	journal_entry_init(&e);
+	rc = limits(c, rm, &hint);
+	if (rc != 0) {
+		if (rc < 0)
+			c->out->status = SUB_ERROR;	/* fail closed */
+		goto out;
+	}
+	if (cap > 0) {
+		rc = cap_check(c, rm, cap, hint);
+		if (rc != 0) {
+			if (rc < 0)
+				c->out->status = SUB_ERROR;
+			goto out;
+		}
+	}
+	fill_sub(c, &e.sub);
+	e.cap = cap > 0 ? cap : 0;
+	if (settings_get_bool(c->s, "double_opt_in") && e.sub.email)
+		e.flags |= JF_DOUBLE_OPT_IN;
+	if (journal_append(c->home, &e, &err) < 0) {
 		log_error("subscribe: %s", err.ptr);
 		c->out->status = SUB_ERROR;
 		goto out;
 	}
-	/* stamp under the lock: queue order and subscription times then agree */
-	c->now_us = now_us();
-	c->now = c->now_us / 1000000;
-	rc = limits(c, &db);
-	if (rc != 0) {
-		if (rc < 0)
-			c->out->status = SUB_ERROR;	/* fail closed */
-		goto close;
-	}
-	if (subs_suppressed(&db, c->ekey)) {
-		c->out->status = SUB_SUPPRESSED;
-		goto close;
-	}
-	rc = subs_find(&db, c->ekey, c->rq->variant, &seq);
-	if (rc != 0) {
-		c->out->status = rc > 0 ? SUB_DUPLICATE : SUB_ERROR;
-		goto close;
-	}
-	cap = settings_get_ll(c->s, "max_waiting_per_email");
-	if (cap > 0) {
-		struct buf k = BUF_INIT;
-		buf_addf(&k, "m:%s", c->ekey);
-		long long have = db_get_ll(&db, k.ptr, 0);
-		buf_release(&k);
-		if (have >= cap) {
-			c->out->status = SUB_CAP_REACHED;
-			c->out->retry_after = CAP_RETRY_AFTER_S;
-			goto close;
-		}
-	}
-	fill_sub(c, &sb);
-	if (settings_get_bool(c->s, "double_opt_in") && sb.email) {
-		if (store_pending(c, &db, &sb) < 0)
-			c->out->status = SUB_ERROR;
-		goto close;
-	}
-	if (enqueue_waiting(c->home, &db, &sb, c->now) < 0) {
-		log_error("subscribe: storing failed: %s", db_error(&db));
-		c->out->status = SUB_ERROR;
-		goto close;
-	}
-	c->out->status = SUB_ACCEPTED;
-close:
-	db_close(&db);
+	c->out->status = (e.flags & JF_DOUBLE_OPT_IN) ? SUB_PENDING : SUB_ACCEPTED;
+	/* acknowledged; applying now is an optimisation (readers apply first anyway) */
+	if (journal_try_drain(c->home, &err) < 0)
+		log_warn("subscribe: journal: %s", err.ptr);
 out:
-	sub_release(&sb);
+	journal_entry_release(&e);
 	buf_release(&err);
 }
 
 void bis_subscribe(const char *home, const struct settings *s,
-		   const struct sub_request *rq, struct sub_outcome *out)
+		   const struct sub_request *rq, struct sub_env *env,
+		   struct sub_outcome *out)
 {
 	struct sub_call c;
-	struct catalog cat;
+	struct catalog own_cat, *cat = env ? env->catalog : NULL;
+	struct ratemap own_rm, *rm = env ? env->rates : NULL;
 	struct buf err = BUF_INIT;
 	int found;
 
@@ -304,6 +237,9 @@ void bis_subscribe(const char *home, const struct settings *s,
 	c.now_us = now_us();
 	c.now = c.now_us / 1000000;
 	item_init(&c.item);
+	ratemap_init(&own_rm);
+	memset(&own_cat, 0, sizeof(own_cat));
+	own_cat.db.lockfd = -1;
 
 	if (identity(&c) < 0)
 		goto out;
@@ -311,13 +247,15 @@ void bis_subscribe(const char *home, const struct settings *s,
 		out->status = SUB_UNKNOWN_VARIANT;
 		goto out;
 	}
-	if (catalog_open(&cat, home, &err) < 0) {
-		log_error("subscribe: %s", err.ptr);
-		out->status = SUB_ERROR;
-		goto out;
+	if (!cat) {
+		if (catalog_open(&own_cat, home, &err) < 0) {
+			log_error("subscribe: %s", err.ptr);
+			out->status = SUB_ERROR;
+			goto out;
+		}
+		cat = &own_cat;
 	}
-	found = catalog_get(&cat, rq->variant, &c.item);
-	catalog_close(&cat);
+	found = catalog_get(cat, rq->variant, &c.item);
 	if (found < 0) {
 		out->status = SUB_ERROR;
 		goto out;
@@ -327,8 +265,18 @@ void bis_subscribe(const char *home, const struct settings *s,
 		out->status = SUB_UNKNOWN_VARIANT;
 		goto out;
 	}
-	store(&c);
+	if (!rm) {
+		if (ratemap_open(&own_rm, home, &err) < 0) {
+			log_error("subscribe: %s", err.ptr);
+			out->status = SUB_ERROR;	/* fail closed */
+			goto out;
+		}
+		rm = &own_rm;
+	}
+	store(&c, rm);
 out:
+	catalog_close(&own_cat);
+	ratemap_close(&own_rm);
 	item_release(&c.item);
 	free(c.ekey);
 	buf_release(&err);
@@ -368,7 +316,7 @@ int bis_confirm(const char *home, const struct settings *s, const char *token)
 	rc = -1;
 	if (sub_decode(&sb, v.ptr, v.len) < 0 || db_del(&db, k.ptr, k.len) < 0)
 		goto close;
-	pending_key(&k, sb.email_key, sb.variant);
+	subs_pending_key(&k, sb.email_key, sb.variant);
 	if (db_del(&db, k.ptr, k.len) < 0)
 		goto close;
 	if (subs_suppressed(&db, sb.email_key) ||
@@ -386,7 +334,7 @@ int bis_confirm(const char *home, const struct settings *s, const char *token)
 		events_append(&db, &e);
 		event_release(&e);
 	}
-	rc = enqueue_waiting(home, &db, &sb, now) < 0 ? -1 : 1;
+	rc = subs_accept(home, &db, &sb, now) < 0 ? -1 : 1;
 close:
 	db_close(&db);
 out:

@@ -27,11 +27,11 @@ struct sub_request {
 };
 
 enum sub_status {
-	SUB_ACCEPTED,		/* stored, event recorded */
-	SUB_PENDING,		/* stored, waiting for the double opt-in link */
-	SUB_DUPLICATE,		/* already waiting: nothing changed */
+	SUB_ACCEPTED,		/* journalled: applied (dedupe, suppression, cap, event) in order */
+	SUB_PENDING,		/* journalled, double opt-in: kept pending when applied */
+	SUB_DUPLICATE,		/* already waiting: nothing changed (found when checking the cap) */
 	SUB_UNKNOWN_VARIANT,	/* not in the catalog: nothing stored */
-	SUB_SUPPRESSED,		/* on the suppression list: nothing stored */
+	SUB_SUPPRESSED,		/* on the suppression list: nothing stored (found when checking the cap) */
 	SUB_DROPPED,		/* honeypot filled: nothing stored */
 	SUB_INVALID_EMAIL,
 	SUB_INVALID_PHONE,
@@ -47,12 +47,27 @@ struct sub_outcome {
 };
 
 /*
- * bis_subscribe: validate, limit, dedupe and store one subscription, with
- * its "Subscribed to Back in Stock" event. Never fails open: when the rate
- * limiter cannot be consulted the request is refused (SUB_ERROR).
+ * What a long-lived caller (a FastCGI worker, web/app.h) keeps open between
+ * calls. Either member may be NULL: it is then opened for the call.
+ */
+struct catalog;
+struct ratemap;
+struct sub_env {
+	struct catalog *catalog;	/* an open catalog (store/catalog.h) */
+	struct ratemap *rates;		/* a mapped rate table (store/ratemap.h) */
+};
+
+/*
+ * bis_subscribe: validate, rate-limit and journal one subscription
+ * (store/journal.h); dedupe, suppression, the cap and its "Subscribed to
+ * Back in Stock" event are applied from the journal in order. Answers
+ * depend only on validation, the limits and whether the journal write
+ * succeeded. Never fails open: when the rate limiter cannot be consulted
+ * the request is refused (SUB_ERROR). env may be NULL.
  */
 void bis_subscribe(const char *home, const struct settings *s,
-		   const struct sub_request *rq, struct sub_outcome *out);
+		   const struct sub_request *rq, struct sub_env *env,
+		   struct sub_outcome *out);
 void sub_outcome_release(struct sub_outcome *o);
 
 /*

@@ -20,6 +20,9 @@ enum db_mode {
 #define DB_OUTBOX	"outbox.gdbm"	/* notifications */
 #define DB_ADMIN	"admin.gdbm"	/* admin sessions, login throttling */
 
+/* GDBM block size for files created by a writer (0: the file system's). */
+#define DB_BLOCK_SIZE	0
+
 struct db {
 	GDBM_FILE f;
 	int lockfd;
@@ -31,12 +34,29 @@ struct db {
  * db_open: open HOME/NAME, waiting up to STORE_LOCK_WAIT_MS for the lock.
  * Returns 0, or -1 with errno set and a message in err (if non-NULL).
  * A DB_READ of a file that does not exist yet returns -1 with errno ENOENT.
+ * Opening DB_SUBS first applies any journalled subscriptions
+ * (store/journal.h), so every reader and writer sees them.
  */
 int db_open(struct db *db, const char *home, const char *name,
 	    enum db_mode mode, struct buf *err);
 /* db_open_path: as db_open for an explicit path (lock file is PATH.lock). */
 int db_open_path(struct db *db, const char *path, enum db_mode mode,
 		 int gdbm_extra_flags, struct buf *err);
+/*
+ * The two halves of db_open_path, for callers that want the lock without
+ * paying for gdbm_open (which reads the whole hash directory) unless they
+ * have work to do. db_lock_path: take PATH.lock (timeout_ms 0: do not wait).
+ * 0, or -1 (errno EWOULDBLOCK when locked). db_attach: gdbm_open the locked
+ * path; on failure the lock is released. 0 or -1.
+ */
+int db_lock_path(struct db *db, const char *path, enum db_mode mode,
+		 int timeout_ms, struct buf *err);
+int db_attach(struct db *db, int gdbm_extra_flags, struct buf *err);
+/*
+ * db_lock_wait: flock(fd, op) waiting at most timeout_ms, blocked in the
+ * kernel (fair) with a SIGALRM deadline. 0, or -1 (EWOULDBLOCK on timeout).
+ */
+int db_lock_wait(int fd, int op, int timeout_ms);
 /* db_close: close the file and release the lock. Safe on a closed db. */
 void db_close(struct db *db);
 
