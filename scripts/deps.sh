@@ -14,6 +14,8 @@ case "${1:-build}" in
 esac
 missing=""
 for p in $want; do
+	# node and npm may come from elsewhere (e.g. NodeSource's nodejs bundles npm): a command is enough
+	case $p in nodejs) command -v node >/dev/null && continue ;; npm) command -v npm >/dev/null && continue ;; esac
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing="$missing $p"
 done
 [ -z "$missing" ] && exit 0
