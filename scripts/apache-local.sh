@@ -81,7 +81,8 @@ htaccess)
 	cp "$root/cgi-bin/restock.fcgi" "$run/htdocs/cgi-bin/restock.fcgi"
 	# a bundle (scripts/bundle.sh) carries its libraries beside the program
 	[ -d "$root/cgi-bin/lib" ] && cp -R "$root/cgi-bin/lib" "$run/htdocs/cgi-bin/lib"
-	sed "s|^SetEnv RESTOCK_HOME .*|SetEnv RESTOCK_HOME $home|" "$root/cgi-bin/.htaccess" \
+	sed -e "s|^SetEnv RESTOCK_HOME .*|SetEnv RESTOCK_HOME $home|" \
+		-e "s|^SetEnv RESTOCK_TEMPLATES .*|SetEnv RESTOCK_TEMPLATES $root/templates|" "$root/cgi-bin/.htaccess" \
 		>"$run/htdocs/cgi-bin/.htaccess"
 	# what a typical shared host sets; the rest is up to the user's .htaccess files
 	cat <<CONF

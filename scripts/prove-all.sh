@@ -15,7 +15,7 @@ for t in $once; do list="$list $t"; done
 for s in lighttpd apache htaccess; do
 	for t in $server; do
 		w="$dir/$s--$(basename "$t")"
-		printf '#!/bin/sh\nRESTOCK_TEST_SERVER=%s exec "%s/%s"\n' "$s" "$root" "$t" >"$w"
+		printf '#!/bin/sh\nRESTOCK_TEST_SERVER=%s exec perl "%s/%s"\n' "$s" "$root" "$t" >"$w"
 		chmod 755 "$w"
 		list="$list $w"
 	done

@@ -51,6 +51,18 @@ static void use_request_home(struct app *app, char **owned, const char *param)
 	app->home = *owned;
 }
 
+/*
+ * use_request_templates: SetEnv RESTOCK_TEMPLATES (shared hosting) also
+ * arrives as a parameter; the template lookup reads the environment, so it
+ * is set for the process (configuration from the server, not the client).
+ */
+static void use_request_templates(const char *param)
+{
+	const char *cur = getenv("RESTOCK_TEMPLATES");
+	if (param && param[0] == '/' && (!cur || strcmp(cur, param)))
+		setenv("RESTOCK_TEMPLATES", param, 1);
+}
+
 static int run_cgi(struct app *app)
 {
 	struct req r;
@@ -90,6 +102,7 @@ int main(void)
 			continue;
 		}
 		use_request_home(&app, &home_param, FCGX_GetParam("RESTOCK_HOME", fr.envp));
+		use_request_templates(FCGX_GetParam("RESTOCK_TEMPLATES", fr.envp));
 		req_init(&r, &app, &fr, fr.envp);
 		handle(&r);
 		req_release(&r);
