@@ -34,7 +34,11 @@ like "$("$CTL" --home "$H" status)" "items: $((ITEMS + 12))|items: $ITEMS" "cata
 
 start_lighttpd "$H" 4 || { echo "Bail out! lighttpd"; exit 1; }
 PORT=${BASE##*:}
-like "$(pgrep -P "$(cat "$LIGHTTPD_RUN/lighttpd.pid")" -c 2>/dev/null || echo 0)" '^[4-9]$' "4 worker processes"
+if [ "${RESTOCK_TEST_SERVER:-lighttpd}" = lighttpd ]; then
+	like "$(worker_pids | wc -l)" '^[4-9]$' "4 worker processes"
+else	# mod_fcgid starts its workers on demand: count them under load instead (below)
+	ok 0 "workers are spawned by mod_fcgid on demand # SKIP counted only behind lighttpd"
+fi
 
 # one client: its own 2,000 distinct subscriptions with a repeat of an earlier
 # one of its own and one of the next client's (upper case) every 4th request;

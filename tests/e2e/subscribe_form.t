@@ -210,12 +210,19 @@ req "$BASE$V1"
 is "$CODE" 405 "GET on the subscribe endpoint: 405"
 req "$BASE/healthz"
 is "$CODE" 200 "healthz"
-req "$BASE/demo/"
-is "$CODE" 200 "GET /demo/: 200"
-like "$BODY" 'Notify me' "the storefront offers 'Notify me when available'"
-like "$BODY" 'storefront-config\.js' "the storefront loads storefront-config.js"
-like "$BODY" '/onsite/components/back-in-stock/subscribe' "the storefront posts to the onsite endpoint"
-unlike "$BODY" 'innerHTML' "the storefront never uses innerHTML"
-like "$(hdr Content-Type)" 'text/html' "storefront served as text/html"
+if [ "${RESTOCK_TEST_SERVER:-lighttpd}" = lighttpd ]; then	# the demo is make run's, served by lighttpd
+	req "$BASE/demo/"
+	is "$CODE" 200 "GET /demo/: 200"
+	like "$BODY" 'Notify me' "the storefront offers 'Notify me when available'"
+	like "$BODY" 'storefront-config\.js' "the storefront loads storefront-config.js"
+	like "$BODY" '/onsite/components/back-in-stock/subscribe' "the storefront posts to the onsite endpoint"
+	unlike "$BODY" 'innerHTML' "the storefront never uses innerHTML"
+	like "$(hdr Content-Type)" 'text/html' "storefront served as text/html"
+else
+	for d in "GET /demo/: 200" "the storefront offers 'Notify me when available'" "the storefront loads storefront-config.js" \
+		"the storefront posts to the onsite endpoint" "the storefront never uses innerHTML" "storefront served as text/html"; do
+		ok 0 "$d # SKIP the demo storefront is served by make run's lighttpd"
+	done
+fi
 
 done_testing

@@ -125,7 +125,11 @@ healthy "hostile JSON"
 
 # a client that promises more than it sends, and one that sends garbage
 line=$(raw 'POST /api/v1/catalog/subscribe HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 500\r\n\r\na=abc123&email=short')
-unlike "$line" '^HTTP/1\.[01] 5|TIMEOUT' "short body (Content-Length 500, 20 sent, then EOF): no 5xx, no hang ($line)"
+if [ "${RESTOCK_TEST_SERVER:-lighttpd}" = lighttpd ]; then
+	unlike "$line" '^HTTP/1\.[01] 5|TIMEOUT' "short body (Content-Length 500, 20 sent, then EOF): no 5xx, no hang ($line)"
+else	# Apache itself answers 500 when the client hangs up mid-body; the worker never sees it
+	unlike "$line" 'TIMEOUT' "short body (Content-Length 500, 20 sent, then EOF): no hang ($line)"
+fi
 line=$(raw 'GARBAGE\r\n\r\n')
 like "$line" '^HTTP/1\.[01] 4' "garbage request line: 4xx"
 healthy "short bodies"
