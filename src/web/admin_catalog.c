@@ -142,7 +142,7 @@ void admin_catalog(struct admin *a)
 	static const char *const pol_v[] = { "", "1", "2", "0", NULL };
 	static const char *const pol_l[] = { "any", "1 (hide when out)", "2 (show)", "none", NULL };
 	struct filters f;
-	struct catalog cat;
+	struct catalog cat, *catp = NULL;
 	struct waiters wt;
 	struct waiters *sp = &wt;
 	struct tval *c, *rows = tv_list(), *exact = tv_list();
@@ -162,7 +162,10 @@ void admin_catalog(struct admin *a)
 		f.policy = "";
 	filtered = *f.q || *f.stock || *f.policy || f.waiters;
 
-	if (catalog_open(&cat, a->r->home, NULL) < 0) {
+	catp = req_catalog(a->r);
+	if (!catp && catalog_open(&cat, a->r->home, NULL) == 0)
+		catp = &cat;
+	if (!catp) {
 		tv_free(rows);
 		tv_free(exact);
 		admin_error_page(a, 500, "The catalog could not be read.");
@@ -171,7 +174,7 @@ void admin_catalog(struct admin *a)
 	memset(&wt, 0, sizeof(wt));
 	wt.home = a->r->home;
 	wt.w_open = db_open(&wt.w, a->r->home, DB_WAITING, DB_READ, NULL) == 0;
-	total = catalog_count(&cat, "#nseq");
+	total = catalog_count(catp, "#nseq");
 	item_init(&it);
 	c = admin_ctx(a, "Catalog", "catalog");
 
@@ -184,7 +187,7 @@ void admin_catalog(struct admin *a)
 			page = pages ? pages : 1;
 		for (long long s = (page - 1) * ADMIN_PAGE_SIZE;
 		     s < page * ADMIN_PAGE_SIZE && s < total; s++)
-			if (catalog_at(&cat, s, &it) == 1)
+			if (catalog_at(catp, s, &it) == 1)
 				push_item(a, rows, sp, &f, &it, NULL);
 		buf_addf(&msg, "Page %lld of %lld: positions ", page, pages ? pages : 1);
 		admin_num(&msg, total ? (page - 1) * ADMIN_PAGE_SIZE + 1 : 0);
@@ -214,7 +217,7 @@ void admin_catalog(struct admin *a)
 			pos = 0;
 		/* an exact id is a direct lookup; titles are searched only when asked or when no id matched */
 		if (*f.q && pos == 0 && strcmp(admin_q(a, "titles"), "1") &&
-		    catalog_get(&cat, f.q, &it) == 1) {
+		    catalog_get(catp, f.q, &it) == 1) {
 			push_item(a, exact, sp, &f, &it, NULL);
 			buf_reset(&u);
 			cat_url(&u, a, &f, 0, -1);
@@ -247,7 +250,7 @@ void admin_catalog(struct admin *a)
 						break;
 					examined++;
 					id = xstrndup(di.key.dptr, (size_t)di.key.dsize);
-					got = catalog_get(&cat, id, &it);
+					got = catalog_get(catp, id, &it);
 					if (got == 1 && matches(&f, &it)) {
 						push_item(a, rows, sp, &f, &it, NULL);
 						found++;
@@ -267,7 +270,7 @@ void admin_catalog(struct admin *a)
 			long long s;
 			for (s = pos; s < total && examined < ADMIN_SCAN_MAX && found < ADMIN_PAGE_SIZE; s++) {
 				examined++;
-				if (catalog_at(&cat, s, &it) == 1 && matches(&f, &it)) {
+				if (catalog_at(catp, s, &it) == 1 && matches(&f, &it)) {
 					push_item(a, rows, sp, &f, &it, NULL);
 					found++;
 				}
@@ -316,7 +319,8 @@ summarised:
 		db_close(&wt.s);
 	if (wt.w_open)
 		db_close(&wt.w);
-	catalog_close(&cat);
+	if (catp == &cat)
+		catalog_close(&cat);
 	buf_release(&u);
 	buf_release(&msg);
 	admin_render(a, 200, "catalog", c);

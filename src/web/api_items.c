@@ -60,7 +60,7 @@ void h_catalog_items(struct req *r)
 {
 	struct form f;
 	struct items_query q;
-	struct catalog c;
+	struct catalog own, *c = NULL;
 	struct buf err = BUF_INIT;
 	struct item it;
 	struct json j;
@@ -75,20 +75,23 @@ void h_catalog_items(struct req *r)
 		answer_error(r, 400, msg);
 		goto out;
 	}
-	if (!s || catalog_open(&c, r->home, &err) < 0) {
+	c = req_catalog(r);
+	if (s && !c && catalog_open(&own, r->home, &err) == 0)
+		c = &own;
+	if (!s || !c) {
 		log_error("catalog items: %s", err.ptr);
 		answer_error(r, 503, "The catalog is not available.");
 		goto out;
 	}
 	min_inv = settings_get_ll(s, "min_inventory");
-	total = q.category ? catalog_cat_count(&c, q.category) :
-			     catalog_count(&c, "#nseq");
+	total = q.category ? catalog_cat_count(c, q.category) :
+			     catalog_count(c, "#nseq");
 	/*
 	 * Jump straight to the offset when nothing can be hidden and the
 	 * listing has no gaps; otherwise count visible items from the start.
 	 */
-	direct = !q.category && catalog_count(&c, "#policy1") == 0 &&
-		 catalog_count(&c, "#nseq") == catalog_count(&c, "#items");
+	direct = !q.category && catalog_count(c, "#policy1") == 0 &&
+		 catalog_count(c, "#nseq") == catalog_count(c, "#items");
 	k = direct ? q.offset : 0;
 	skipped = direct ? q.offset : 0;
 
@@ -98,7 +101,7 @@ void h_catalog_items(struct req *r)
 	json_key(&j, "data");
 	json_arr_begin(&j);
 	for (; k < total && written < q.limit; k++) {
-		int rc = fetch_at(&c, &q, k, &it);
+		int rc = fetch_at(c, &q, k, &it);
 		if (rc < 0) {
 			log_error("catalog items: corrupt record at %lld", k);
 			continue;
@@ -125,7 +128,8 @@ void h_catalog_items(struct req *r)
 	json_bool(&j, k < total);
 	json_obj_end(&j);
 	json_obj_end(&j);
-	catalog_close(&c);
+	if (c == &own)
+		catalog_close(&own);
 	r->status = 200;
 	req_add_header(r, "Content-Type", "application/json");
 	req_add_header(r, "Access-Control-Allow-Origin", "*");

@@ -143,7 +143,7 @@ void jsonapi_subscribe(struct req *r, enum sub_source source)
 	rq.channels = js.channels;
 	rq.platform = source == SRC_CLIENT ? "client" : "server";
 	rq.client_ip = r->remote_addr;
-	bis_subscribe(r->home, s, &rq, r->app ? app_sub_env(r->app) : NULL, &out);
+	bis_subscribe(r->home, s, &rq, req_sub_env(r), &out);
 	answer_outcome(r, &out);
 done:
 	sub_outcome_release(&out);

@@ -130,7 +130,7 @@ void legacy_subscribe(struct req *r, enum sub_source source)
 		rq.newsletter = nl && (!strcmp(nl, "true") || !strcmp(nl, "1") || !strcmp(nl, "on"));
 	}
 	rq.client_ip = r->remote_addr;
-	bis_subscribe(r->home, s, &rq, r->app ? app_sub_env(r->app) : NULL, &out);
+	bis_subscribe(r->home, s, &rq, req_sub_env(r), &out);
 	switch (out.status) {
 	case SUB_ACCEPTED:
 	case SUB_PENDING:

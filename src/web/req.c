@@ -150,6 +150,19 @@ int req_body(struct req *r)
 	return r->body_status = 0;
 }
 
+struct sub_env *req_sub_env(struct req *r)
+{
+	if (!r->sub_env && r->app)
+		r->sub_env = app_sub_env(r->app);
+	return r->sub_env;
+}
+
+struct catalog *req_catalog(struct req *r)
+{
+	struct sub_env *env = req_sub_env(r);
+	return env ? env->catalog : NULL;
+}
+
 const struct settings *req_settings(struct req *r)
 {
 	if (!r->settings_checked) {

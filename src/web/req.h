@@ -31,6 +31,7 @@ struct req {
 
 	/* settings: the process's snapshot, checked for changes once per request */
 	struct app *app;
+	struct sub_env *sub_env;	/* app_sub_env, fetched once per request */
 	const struct settings *settings;
 	int settings_checked;
 
@@ -54,6 +55,14 @@ const char *req_env(const struct req *r, const char *name);
  * status to answer (413 too large without reading it all, 400 short body).
  */
 int req_body(struct req *r);
+
+/*
+ * req_catalog: the worker's open catalog (reopened when a sync renamed a new
+ * one in), or NULL: then open one with catalog_open. Never close it.
+ */
+struct catalog *req_catalog(struct req *r);
+/* req_sub_env: the worker's catalog and rate table for bis_subscribe (once per request). */
+struct sub_env *req_sub_env(struct req *r);
 
 /* req_settings: the settings snapshot for this request; NULL on error. */
 const struct settings *req_settings(struct req *r);
