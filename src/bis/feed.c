@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "core/limits.h"
+#include "core/lines.h"
 #include "feed/builder.h"
 #include "feed/detect.h"
 #include "feed/fetch.h"
@@ -98,20 +99,11 @@ static int collect_sources(struct sync *s, const char *const *sources,
 	for (size_t i = 0; i < n; i++)
 		add_source(s, sources[i], strlen(sources[i]), 0);
 	if (!n) {
-		const char *p = settings_get(&s->settings, "feed_sources");
-		while (*p) {
-			const char *nl = strchr(p, '\n');
-			size_t len = nl ? (size_t)(nl - p) : strlen(p);
-			const char *q = p;
-			size_t ql = len;
-			while (ql && isspace((unsigned char)*q))
-				q++, ql--;
-			while (ql && isspace((unsigned char)q[ql - 1]))
-				ql--;
+		const char *p = settings_get(&s->settings, "feed_sources"), *q;
+		size_t ql;
+		while (line_next(&p, &q, &ql))
 			if (ql && *q != '#')
 				add_source(s, q, ql, 1);
-			p = nl ? nl + 1 : p + len;
-		}
 	}
 	if (!s->nsources) {
 		buf_adds(err, "no feed sources (give one, or set feed_sources)");

@@ -50,7 +50,7 @@ static char *clean(const char *s)
 			n--;
 	}
 	c = xstrndup(s, n);
-	utf8 = feed_utf8_valid(c, n);
+	utf8 = utf8_valid(c, n);
 	for (size_t i = 0; i < n; i++) {
 		unsigned char ch = (unsigned char)c[i];
 		if (ch < 0x20 || ch == 0x7f || (!utf8 && ch >= 0x80))

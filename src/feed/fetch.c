@@ -17,6 +17,7 @@
 #include <curl/curl.h>
 
 #include "core/limits.h"
+#include "core/lines.h"
 
 int feed_is_url(const char *source)
 {
@@ -176,20 +177,11 @@ struct fetch {
 static int listed(const char *list, const char *name)
 {
 	size_t n = strlen(name);
-	const char *p = list ? list : "";
-	while (*p) {
-		const char *nl = strchr(p, '\n');
-		size_t len = nl ? (size_t)(nl - p) : strlen(p);
-		const char *q = p;
-		size_t ql = len;
-		while (ql && isspace((unsigned char)*q))
-			q++, ql--;
-		while (ql && isspace((unsigned char)q[ql - 1]))
-			ql--;
+	const char *p = list ? list : "", *q;
+	size_t ql;
+	while (line_next(&p, &q, &ql))
 		if (ql == n && n && !strncasecmp(q, name, n))
 			return 1;
-		p = nl ? nl + 1 : p + len;
-	}
 	return 0;
 }
 

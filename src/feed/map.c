@@ -11,6 +11,7 @@
 #include <strings.h>
 
 #include "core/limits.h"
+#include "core/lines.h"
 
 enum kfield {
 	K_NONE, K_ID, K_TITLE, K_LINK, K_DESC, K_PRICE, K_IMAGE, K_CATEGORIES,
@@ -146,13 +147,9 @@ int feed_mapping_init(struct feed_mapping *m, const char *preset,
 		buf_addf(err, "feed_preset: unknown preset \"%s\"", preset);
 		return -1;
 	}
-	while (*p) {
-		const char *nl = strchr(p, '\n');
-		size_t len = nl ? (size_t)(nl - p) : strlen(p);
-		const char *q = p;
-		size_t ql = len;
-		while (ql && isspace((unsigned char)*q))
-			q++, ql--;
+	const char *q;
+	size_t ql;
+	while (line_next(&p, &q, &ql)) {
 		if (ql && *q != '#') {
 			if (m->nrules >= FEED_MAX_FIELDS) {
 				buf_addf(err, "feed_mapping: more than %d rules",
@@ -169,7 +166,6 @@ int feed_mapping_init(struct feed_mapping *m, const char *preset,
 			}
 			m->nrules++;
 		}
-		p = nl ? nl + 1 : p + len;
 	}
 	return 0;
 }

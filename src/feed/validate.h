@@ -12,8 +12,7 @@
  * p set to the Klaviyo field ("$price") and the reason.
  */
 int feed_validate_item(const struct item *it, struct feed_problem *p);
-/* feed_utf8_valid: 1 when s[0..n) is well-formed UTF-8 (no overlongs, no surrogates). */
-int feed_utf8_valid(const char *s, size_t n);
+#include "core/utf8.h"
 /* feed_http_url: 1 when s is an absolute http(s) URL with a host and no spaces or controls. */
 int feed_http_url(const char *s);
 

@@ -4,12 +4,8 @@
 
 #include <stddef.h>
 
-/*
- * utf8_valid: 1 if s[0..len) is well-formed UTF-8 (no overlong forms, no
- * surrogates, nothing above U+10FFFF), else 0. NUL bytes are well-formed;
- * callers that forbid them check separately.
- */
-int utf8_valid(const char *s, size_t len);
+/* utf8_valid: core/utf8.h (one validator for the project). */
+#include "core/utf8.h"
 
 /*
  * has_control: 1 if s[0..len) holds a control character: C0 (0x00-0x1f),

@@ -3,27 +3,18 @@
 
 #include <string.h>
 
+#include "core/lines.h"
+
 #define CORS_MAX_AGE "86400"
 
 /* origin_listed: 1 if origin is one of the lines of list. */
 static int origin_listed(const char *list, const char *origin)
 {
-	size_t n = strlen(origin);
-	const char *p = list;
-	while (*p) {
-		const char *nl = strchr(p, '\n');
-		size_t len = nl ? (size_t)(nl - p) : strlen(p);
-		const char *s = p;
-		while (len && (*s == ' ' || *s == '\t'))
-			s++, len--;
-		while (len && (s[len - 1] == ' ' || s[len - 1] == '\r' || s[len - 1] == '\t'))
-			len--;
+	size_t n = strlen(origin), len;
+	const char *p = list, *s;
+	while (line_next(&p, &s, &len))
 		if (len == n && !memcmp(s, origin, n))
 			return 1;
-		if (!nl)
-			break;
-		p = nl + 1;
-	}
 	return 0;
 }
 

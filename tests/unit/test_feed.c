@@ -294,10 +294,10 @@ static void test_validation(void **state)
 	assert_string_equal(reject_reason("[" ITEM(",\"x\":\"a\\u0000b\"") "]"),
 			    "x: contains a NUL character");
 	assert_string_equal(reject_reason("[42]"), ": the item is not an object");
-	assert_true(feed_utf8_valid("h\xc3\xa9", 3));
-	assert_false(feed_utf8_valid("\xc3", 1));
-	assert_false(feed_utf8_valid("\xed\xa0\x80", 3));	/* surrogate */
-	assert_false(feed_utf8_valid("\xc0\xaf", 2));	/* overlong */
+	assert_true(utf8_valid("h\xc3\xa9", 3));
+	assert_false(utf8_valid("\xc3", 1));
+	assert_false(utf8_valid("\xed\xa0\x80", 3));	/* surrogate */
+	assert_false(utf8_valid("\xc0\xaf", 2));	/* overlong */
 	assert_true(feed_http_url("https://a.example/x?y=1"));
 	assert_false(feed_http_url("https:///x"));
 	assert_false(feed_http_url("ftp://a.example/"));
