@@ -238,7 +238,7 @@ static void add_wanted(struct admin *a, struct tval *c, long long waiting,
  */
 void admin_dashboard(struct admin *a)
 {
-	struct catalog cat;
+	struct catalog own, *cat = req_catalog(a->r);
 	struct db subs, ob;
 	struct sync_report rep;
 	struct buf err = BUF_INIT, t = BUF_INIT;
@@ -246,7 +246,9 @@ void admin_dashboard(struct admin *a)
 	int have_subs, have_ob, rc;
 	long long waiting = 0, failed = 0;
 
-	if (catalog_open(&cat, a->r->home, &err) < 0) {
+	if (!cat && catalog_open(&own, a->r->home, &err) == 0)
+		cat = &own;
+	if (!cat) {
 		log_error("admin: catalog: %s", err.ptr);
 		buf_release(&err);
 		admin_error_page(a, 500, "The catalog could not be read.");
@@ -254,8 +256,8 @@ void admin_dashboard(struct admin *a)
 	}
 	have_subs = db_open(&subs, a->r->home, DB_SUBS, DB_READ, NULL) == 0;
 	c = admin_ctx(a, "Dashboard", "dashboard");
-	admin_set_num(c, "items", catalog_count(&cat, "#items"));
-	admin_set_num(c, "in_stock", catalog_count(&cat, "#instock"));
+	admin_set_num(c, "items", catalog_count(cat, "#items"));
+	admin_set_num(c, "in_stock", catalog_count(cat, "#instock"));
 	if (have_subs)
 		waiting = db_get_ll(&subs, "#waiting", 0);
 	admin_set_num(c, "waiting", waiting);
@@ -272,7 +274,11 @@ void admin_dashboard(struct admin *a)
 		db_close(&ob);
 	tv_set(c, "outbox", o);
 	sync_report_init(&rep);
-	rc = sync_report_load(a->r->home, &rep, &err);
+	/* the last report is a setting: already in the worker's snapshot */
+	{
+		const char *json = a->st ? settings_get(a->st, SYNC_REPORT_KEY) : "";
+		rc = *json && sync_report_parse(&rep, json, &err) == 0 ? 1 : 0;
+	}
 	tv_set_bool(c, "have_sync", rc == 1);
 	admin_time(&t, rc == 1 ? rep.finished : 0);
 	tv_set_str(c, "sync_time", t.ptr);
@@ -284,8 +290,9 @@ void admin_dashboard(struct admin *a)
 	add_chart(a, c, have_subs ? &subs : NULL);
 	if (have_subs)
 		db_close(&subs);
-	add_wanted(a, c, waiting, &cat);
-	catalog_close(&cat);
+	add_wanted(a, c, waiting, cat);
+	if (cat == &own)
+		catalog_close(&own);
 	buf_release(&err);
 	buf_release(&t);
 	admin_render(a, 200, "dashboard", c);

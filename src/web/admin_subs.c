@@ -57,8 +57,11 @@ static void show_variant(struct admin *a, struct tval *c, const char *variant)
 	if (n < 1 || n > 1000000000000LL)
 		n = 1;
 	tv_set_str(c, "variant", variant);
-	if (catalog_open(&cat, a->r->home, NULL) == 0) {
-		int got = catalog_get(&cat, variant, &it);
+	struct catalog *catp = req_catalog(a->r);
+	if (!catp && catalog_open(&cat, a->r->home, NULL) == 0)
+		catp = &cat;
+	if (catp) {
+		int got = catalog_get(catp, variant, &it);
 		tv_set_bool(c, "in_catalog", got == 1);
 		tv_set_str(c, "item_title", got == 1 && it.title ? it.title : "");
 		buf_reset(&t);
@@ -69,7 +72,8 @@ static void show_variant(struct admin *a, struct tval *c, const char *variant)
 		tv_set_str(c, "item_quantity", t.ptr);
 		tv_set_bool(c, "item_in_stock", got == 1 &&
 			    item_in_stock(&it, settings_get_ll(a->st, "min_inventory")));
-		catalog_close(&cat);
+		if (catp == &cat)
+			catalog_close(&cat);
 	} else {
 		tv_set_bool(c, "in_catalog", 0);
 		tv_set_str(c, "item_title", "");
