@@ -11,6 +11,8 @@
 
 #define CATALOG_NEW DB_CATALOG ".new"
 #define CATALOG_CACHE_BUCKETS 4096
+#define CATALOG_CHUNK 64	/* listing positions per index record */
+#define CATALOG_FORMAT 2	/* 2: listings in chunks of CATALOG_CHUNK */
 
 static void key_item(struct buf *k, const char *id)
 {
@@ -31,6 +33,7 @@ int catalog_begin(struct catalog_writer *w, const char *home,
 	w->now = (long long)time(NULL);
 	w->min_inventory = min_inventory;
 	buf_init(&w->fields);
+	buf_init(&w->list);
 
 	/* one sync at a time: the writer of sync.gdbm is the sync lock */
 	if (db_open(&w->lock, home, "sync.gdbm", DB_WRITE, err) < 0)
@@ -86,6 +89,7 @@ static struct cat_count *cat_slot(struct catalog_writer *w, const char *name)
 	w->cats[i].name = xstrdup(name);
 	w->cats[i].hash = h;
 	w->cats[i].count = 0;
+	buf_init(&w->cats[i].ids);
 	w->ncats++;
 	return &w->cats[i];
 }
@@ -132,12 +136,48 @@ out:
 	return rc;
 }
 
+/* chunk_key: "n:<chunk>" for the listing, "c:<cat>\n<chunk>" for a category. */
+static void chunk_key(struct buf *k, const char *cat, long long chunk)
+{
+	buf_reset(k);
+	if (cat)
+		buf_addf(k, "c:%s\n%lld", cat, chunk);
+	else
+		buf_addf(k, "n:%lld", chunk);
+}
+
+/* chunk_flush: store the buffered ids of the chunk holding position count-1. */
+static int chunk_flush(struct catalog_writer *w, const char *cat, struct buf *ids,
+		       long long count)
+{
+	struct buf k = BUF_INIT;
+	int rc = 0;
+	if (ids->len) {
+		chunk_key(&k, cat, (count - 1) / CATALOG_CHUNK);
+		rc = db_put(&w->out, k.ptr, k.len, ids->ptr, ids->len);
+		buf_reset(ids);
+	}
+	buf_release(&k);
+	return rc;
+}
+
+/*
+ * chunk_add: append id at position *count of a listing (the catalog's or a
+ * category's). Positions are stored CATALOG_CHUNK to a record, ids
+ * NUL-separated: one store per chunk instead of one per item.
+ */
+static int chunk_add(struct catalog_writer *w, const char *cat, struct buf *ids,
+		     long long *count, const char *id)
+{
+	buf_add(ids, id, strlen(id) + 1);
+	(*count)++;
+	return *count % CATALOG_CHUNK ? 0 : chunk_flush(w, cat, ids, *count);
+}
+
 int catalog_put(struct catalog_writer *w, struct item *it)
 {
 	struct buf key = BUF_INIT, val = BUF_INIT;
 	int dup = 0, rc = -1;
-	char nkey[40];
-
 	key_item(&key, it->id);
 	history(w, it, &key, &val);
 	it->last_seen = w->now;
@@ -153,14 +193,11 @@ int catalog_put(struct catalog_writer *w, struct item *it)
 		if (replace_duplicate(w, it, &key, &val) < 0)
 			goto out;
 	}
-	snprintf(nkey, sizeof(nkey), "n:%lld", it->seq);
-	if (db_put(&w->out, nkey, strlen(nkey), it->id, strlen(it->id)) < 0)
+	if (chunk_add(w, NULL, &w->list, &w->nlist, it->id) < 0)
 		goto out;
 	for (size_t i = 0; i < it->ncategories; i++) {
 		struct cat_count *cc = cat_slot(w, it->categories[i]);
-		buf_reset(&key);
-		buf_addf(&key, "c:%s\n%lld", it->categories[i], cc->count++);
-		if (db_put(&w->out, key.ptr, key.len, it->id, strlen(it->id)) < 0)
+		if (chunk_add(w, cc->name, &cc->ids, &cc->count, it->id) < 0)
 			goto out;
 	}
 	if (!dup)
@@ -182,10 +219,14 @@ out:
 static int write_cat_counts(struct catalog_writer *w)
 {
 	struct buf k = BUF_INIT;
-	int rc = 0;
+	int rc = chunk_flush(w, NULL, &w->list, w->nlist);
 	for (size_t i = 0; i < w->cats_alloc && rc == 0; i++) {
 		if (!w->cats[i].name)
 			continue;
+		if (chunk_flush(w, w->cats[i].name, &w->cats[i].ids, w->cats[i].count) < 0) {
+			rc = -1;
+			break;
+		}
 		buf_reset(&k);
 		buf_addf(&k, "C:%s", w->cats[i].name);
 		rc = db_put_ll(&w->out, k.ptr, w->cats[i].count);
@@ -225,6 +266,7 @@ int catalog_commit(struct catalog_writer *w, struct buf *err)
 	    db_put_ll(&w->out, "#instock", w->ninstock) < 0 ||
 	    db_put_ll(&w->out, "#min", w->min_inventory) < 0 ||
 	    db_put_ll(&w->out, "#nseq", w->nseq) < 0 ||
+	    db_put_ll(&w->out, "#format", CATALOG_FORMAT) < 0 ||
 	    db_put_ll(&w->out, "#policy1", w->npolicy1) < 0 ||
 	    db_put_ll(&w->out, "#built", w->now) < 0 ||
 	    db_puts(&w->out, "#fields", w->fields.ptr) < 0) {
@@ -275,8 +317,12 @@ void catalog_abort(struct catalog_writer *w)
 	db_close(&w->old);
 	db_close(&w->lock);
 	buf_release(&w->fields);
-	for (size_t i = 0; i < w->cats_alloc; i++)
+	for (size_t i = 0; i < w->cats_alloc; i++) {
 		free(w->cats[i].name);
+		buf_release(&w->cats[i].ids);
+	}
+	buf_release(&w->list);
+	w->nlist = 0;
 	free(w->cats);
 	w->cats = NULL;
 	w->cats_alloc = w->ncats = 0;
@@ -291,6 +337,7 @@ int catalog_open(struct catalog *c, const char *home, struct buf *err)
 
 	memset(c, 0, sizeof(*c));
 	c->db.lockfd = -1;
+	buf_init(&c->chunk);
 	db_home_path(&path, home, DB_CATALOG);
 	if (access(path.ptr, F_OK) == 0) {
 		/* never written in place: open without the shared lock */
@@ -311,6 +358,10 @@ void catalog_close(struct catalog *c)
 {
 	db_close(&c->db);
 	c->open = 0;
+	buf_release(&c->chunk);
+	free(c->chunk_cat);
+	c->chunk_cat = NULL;
+	c->chunk_valid = 0;
 }
 
 int catalog_get(struct catalog *c, const char *id, struct item *it)
@@ -328,11 +379,44 @@ int catalog_get(struct catalog *c, const char *id, struct item *it)
 	return rc;
 }
 
-static int get_by_index_key(struct catalog *c, const char *k, size_t klen,
-			    struct item *it)
+/*
+ * id_at: the id at position k of a listing (cat NULL: the catalog's) into
+ * id. The chunk last read is kept in c, so walking a page reads it once.
+ * 1, 0 past the end, -1 error.
+ */
+static int id_at(struct catalog *c, const char *cat, long long k, struct buf *id)
+{
+	long long chunk = k / CATALOG_CHUNK;
+	int same = c->chunk_no == chunk && c->chunk_valid &&
+		   ((!cat && !c->chunk_cat) ||
+		    (cat && c->chunk_cat && !strcmp(cat, c->chunk_cat)));
+	if (!same) {
+		struct buf key = BUF_INIT;
+		chunk_key(&key, cat, chunk);
+		int rc = db_get(&c->db, key.ptr, key.len, &c->chunk);
+		buf_release(&key);
+		c->chunk_valid = 0;
+		if (rc != 1)
+			return rc;
+		free(c->chunk_cat);
+		c->chunk_cat = cat ? xstrdup(cat) : NULL;
+		c->chunk_no = chunk;
+		c->chunk_valid = 1;
+	}
+	const char *p = c->chunk.ptr, *end = p + c->chunk.len;
+	for (long long i = k % CATALOG_CHUNK; i > 0 && p < end; i--)
+		p += strnlen(p, (size_t)(end - p)) + 1;
+	if (p >= end)
+		return 0;
+	buf_reset(id);
+	buf_add(id, p, strnlen(p, (size_t)(end - p)));
+	return 1;
+}
+
+static int get_at(struct catalog *c, const char *cat, long long k, struct item *it)
 {
 	struct buf id = BUF_INIT;
-	int rc = db_get(&c->db, k, klen, &id);
+	int rc = id_at(c, cat, k, &id);
 	if (rc == 1)
 		rc = catalog_get(c, id.ptr, it);
 	buf_release(&id);
@@ -341,12 +425,10 @@ static int get_by_index_key(struct catalog *c, const char *k, size_t klen,
 
 int catalog_at(struct catalog *c, long long seq, struct item *it)
 {
-	char k[40];
 	int rc;
-	if (!c->open)
+	if (!c->open || seq < 0)
 		return 0;
-	snprintf(k, sizeof(k), "n:%lld", seq);
-	rc = get_by_index_key(c, k, strlen(k), it);
+	rc = get_at(c, NULL, seq, it);
 	/* a duplicate id later in the feed moved the item: this slot is a gap */
 	if (rc == 1 && it->seq != seq)
 		rc = 0;
@@ -356,14 +438,9 @@ int catalog_at(struct catalog *c, long long seq, struct item *it)
 int catalog_cat_at(struct catalog *c, const char *cat, long long k,
 		   struct item *it)
 {
-	struct buf key = BUF_INIT;
-	int rc;
-	if (!c->open)
+	if (!c->open || k < 0)
 		return 0;
-	buf_addf(&key, "c:%s\n%lld", cat, k);
-	rc = get_by_index_key(c, key.ptr, key.len, it);
-	buf_release(&key);
-	return rc;
+	return get_at(c, cat, k, it);
 }
 
 long long catalog_count(struct catalog *c, const char *counter)

@@ -9,13 +9,14 @@
 /*
  * Keys of catalog.gdbm (all values rec-encoded or decimal text):
  *   i:<id>        item record (store/item.h)
- *   n:<seq>       id of the seq-th item in listing order (0-based)
- *   c:<cat>\n<k>  id of the k-th item in category <cat>
+ *   n:<chunk>     ids of listing positions chunk*64 .. chunk*64+63, NUL-separated
+ *   c:<cat>\n<chunk>  the same for the items of category <cat>
  *   C:<cat>       number of items in category <cat>
  *   #items        number of distinct items
  *   #instock      items with quantity >= #min (at build time)
  *   #min          min_inventory used for #instock
- *   #nseq         number of n: entries (duplicates leave gaps: see catalog_at)
+ *   #nseq         listing positions (duplicates leave gaps: see catalog_at)
+ *   #format       2 (listings in chunks)
  *   #policy1      items with $inventory_policy 1 (hidden when out of stock)
  *   #built        unix time the catalog was built
  *   #fields       the feed fields seen, one per line (for the mapping page)
@@ -25,6 +26,7 @@ struct cat_count {
 	char *name;
 	size_t hash;
 	long long count;
+	struct buf ids;		/* ids of its current listing chunk */
 };
 
 struct catalog_writer {
@@ -38,6 +40,8 @@ struct catalog_writer {
 	long long min_inventory;
 	long long nseq, nitems, ninstock, nduplicates, npolicy1;
 	struct buf fields;	/* seen feed fields, "\n"-separated */
+	struct buf list;	/* ids of the current listing chunk */
+	long long nlist;
 	struct cat_count *cats;	/* items per category, written at commit */
 	size_t ncats, cats_alloc;
 };
@@ -61,6 +65,10 @@ void catalog_abort(struct catalog_writer *w);
 struct catalog {
 	struct db db;
 	int open;		/* 0 when there is no catalog yet (empty) */
+	struct buf chunk;	/* the listing chunk read last */
+	char *chunk_cat;	/* its category, NULL for the catalog's listing */
+	long long chunk_no;
+	int chunk_valid;
 };
 /* catalog_open: 0 (also when no catalog exists: then every lookup misses), -1 error. */
 int catalog_open(struct catalog *c, const char *home, struct buf *err);
