@@ -53,4 +53,22 @@
 #define API_ITEMS_DEFAULT_LIMIT	50
 #define API_ITEMS_MAX_LIMIT	500
 
+/* mail */
+#define MAIL_MAX_SUBJECT_BYTES	400	/* longer subjects are cut, ending in "..." */
+#define MAIL_MAX_NAME_BYTES	200	/* display name, cut likewise */
+#define MAIL_MAX_URL_BYTES	900	/* a List-Unsubscribe URI; longer is an error */
+#define MAIL_MAX_MSGID_BYTES	200
+#define MAIL_MAX_EXTRA_HEADERS	8
+#define MAIL_MAX_HEADER_NAME	64
+#define MAIL_MAX_HEADER_BYTES	900	/* an extra header value, cut */
+#define MAIL_MAX_BODY_BYTES	(4 * 1024 * 1024)	/* each body part */
+#define MAIL_BOUNDARY_TRIES	8
+#define MAIL_SMTP_CONNECT_TIMEOUT_S	15
+#define MAIL_SMTP_TIMEOUT_S		120	/* one whole message transfer */
+#define MAIL_SENDMAIL_TIMEOUT_S		120	/* then the child is killed: TEMPFAIL */
+#define MAIL_REPLY_MAX			512	/* server text kept for err */
+#define MAIL_MAX_MESSAGE_BYTES		(32 * 1024 * 1024)
+#define MAIL_WEBHOOK_CONNECT_TIMEOUT_S	10
+#define MAIL_WEBHOOK_TIMEOUT_S		30
+
 #endif

@@ -6,16 +6,8 @@
 #include <time.h>
 
 #include "core/buf.h"
+#include "core/limits.h"
 
-#define MAIL_MAX_SUBJECT_BYTES	400	/* longer subjects are cut, ending in "..." */
-#define MAIL_MAX_NAME_BYTES	200	/* display name, cut likewise */
-#define MAIL_MAX_URL_BYTES	900	/* a List-Unsubscribe URI; longer is an error */
-#define MAIL_MAX_MSGID_BYTES	200
-#define MAIL_MAX_EXTRA_HEADERS	8
-#define MAIL_MAX_HEADER_NAME	64
-#define MAIL_MAX_HEADER_BYTES	900	/* an extra header value, cut */
-#define MAIL_MAX_BODY_BYTES	(4 * 1024 * 1024)	/* each body part */
-#define MAIL_BOUNDARY_TRIES	8
 
 /* One extra header, e.g. { "X-Restock-Notification", "42" }. */
 struct mail_header {

@@ -5,16 +5,12 @@
 #include <stddef.h>
 
 #include "core/buf.h"
+#include "core/limits.h"
 
 /* transport_send results besides 0 (sent) and negative (local error). */
 #define TRANSPORT_TEMPFAIL	1	/* try again later: SMTP 4xx, no connection, EX_TEMPFAIL */
 #define TRANSPORT_PERMFAIL	2	/* give up on this message: SMTP 5xx, sendmail error exit */
 
-#define MAIL_SMTP_CONNECT_TIMEOUT_S	15
-#define MAIL_SMTP_TIMEOUT_S		120	/* one whole message transfer */
-#define MAIL_SENDMAIL_TIMEOUT_S		120	/* then the child is killed: TEMPFAIL */
-#define MAIL_REPLY_MAX			512	/* server text kept for err */
-#define MAIL_MAX_MESSAGE_BYTES		(32 * 1024 * 1024)
 
 enum transport_kind {
 	TRANSPORT_NONE = 0,
@@ -85,7 +81,5 @@ void transport_close(struct mail_transport *t);
 int webhook_post(const char *url, const char *secret, const char *json_body,
 		 size_t len, struct buf *err);
 
-#define MAIL_WEBHOOK_CONNECT_TIMEOUT_S	10
-#define MAIL_WEBHOOK_TIMEOUT_S		30
 
 #endif
