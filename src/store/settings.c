@@ -9,7 +9,6 @@
 
 #include "store/db.h"
 
-#define S_KEY_PREFIX "s:"
 
 const struct setting_def setting_defs[] = {
 	/* identity (written by restockctl init) */
