@@ -54,15 +54,18 @@ build-asan/librestock.a: $(ASAN_LIB_OBJ)
 	@rm -f $@ && ar rcs $@ $(ASAN_LIB_OBJ)
 
 cgi-bin/restock.fcgi: $(WEB_OBJ) build/librestock.a
-	$(CC) $(CFLAGS) -o $@ $(WEB_OBJ) build/librestock.a $(LIBS)
+	@echo "  LD      $@"
+	@$(CC) $(CFLAGS) -o $@ $(WEB_OBJ) build/librestock.a $(LIBS)
 
 bin/restockctl: $(CLI_OBJ) build/librestock.a
 	@mkdir -p bin
-	$(CC) $(CFLAGS) -o $@ $(CLI_OBJ) build/librestock.a $(LIBS)
+	@echo "  LD      $@"
+	@$(CC) $(CFLAGS) -o $@ $(CLI_OBJ) build/librestock.a $(LIBS)
 
 bin/noop.fcgi: build/bench/noop.o
 	@mkdir -p bin
-	$(CC) $(CFLAGS) -o $@ build/bench/noop.o -lfcgi
+	@echo "  LD      $@"
+	@$(CC) $(CFLAGS) -o $@ build/bench/noop.o -lfcgi
 
 build/tests/%: tests/unit/%.c build/librestock.a
 	@mkdir -p $(@D)
