@@ -48,6 +48,12 @@ static int is_alnum(unsigned char c)
 	       (c >= 'A' && c <= 'Z');
 }
 
+/* is_atext: RFC 5322 atext (letters, digits and !#$%&'*+-/=?^_`{|}~). */
+static int is_atext(unsigned char c)
+{
+	return is_alnum(c) || (c && strchr("!#$%&'*+-/=?^_`{|}~", c));
+}
+
 int email_valid(const char *s, size_t len)
 {
 	const unsigned char *p = (const unsigned char *)s;
@@ -64,9 +70,15 @@ int email_valid(const char *s, size_t len)
 	local = (size_t)(at - s);
 	if (!local)
 		return 0;
-	for (i = 0; i < local; i++)
-		if (p[i] == ' ')
+	/* local part: a dot-atom (RFC 5322 atext, or UTF-8), as the mailer accepts */
+	if (p[0] == '.' || p[local - 1] == '.')
+		return 0;
+	for (i = 0; i < local; i++) {
+		if (p[i] >= 0x80)
+			continue;
+		if (p[i] == '.' ? p[i + 1] == '.' : !is_atext(p[i]))
 			return 0;
+	}
 	/* domain: labels separated by '.', each 1..63 octets */
 	lstart = local + 1;
 	for (i = local + 1; i <= len; i++) {

@@ -19,7 +19,8 @@ void span_trim(const char **s, size_t *len);
 /*
  * email_valid: 1 if s[0..len) is a syntactically valid address, else 0.
  * The bytes are checked as given (trim first): 1..MAX_EMAIL_BYTES octets of
- * valid UTF-8, exactly one '@', a non-empty local part, a domain of at least
+ * valid UTF-8, exactly one '@', a non-empty dot-atom local part (RFC 5322
+ * atext or UTF-8, no leading, trailing or doubled dot, as the mailer needs), a domain of at least
  * two dot-separated labels of letters, digits, hyphens or non-ASCII UTF-8
  * (no empty labels, no label over 63 octets or starting/ending with '-'),
  * and no control characters or spaces anywhere.

@@ -1381,6 +1381,21 @@ static void test_jsonapi_reuse(void **state)
 	assert_int_equal(errs.nr, 0);
 }
 
+/* The subscribe validator accepts only what the mailer can send to (dot-atom local parts). */
+static void test_email_dot_atom(void **state)
+{
+	static const char *good[] = { "o'brien+tag@example.com", "a.b.c@example.com",
+				      "x!#$%&*=?^_`{|}~-@example.org", "j\xc3\xb6rg@example.de" };
+	static const char *bad[] = { "a..b@example.com", ".a@example.com", "a.@example.com",
+				     "a\"b@example.com", "a(b)@example.com", "a,b@example.com",
+				     "a\\b@example.com", "a:b@example.com" };
+	(void)state;
+	for (size_t i = 0; i < sizeof(good) / sizeof(*good); i++)
+		assert_true(email_valid(good[i], strlen(good[i])));
+	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++)
+		assert_false(email_valid(bad[i], strlen(bad[i])));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1417,6 +1432,7 @@ int main(void)
 		cmocka_unit_test(test_jsonapi_size),
 		cmocka_unit_test(test_jsonapi_write),
 		cmocka_unit_test(test_jsonapi_reuse),
+		cmocka_unit_test(test_email_dot_atom),
 	};
 
 	return cmocka_run_group_tests_name("http", tests, NULL, NULL);
