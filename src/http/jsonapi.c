@@ -5,11 +5,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 #include <time.h>
-#include <yajl/yajl_gen.h>
 #include <yajl/yajl_parse.h>
 
+#include "core/crypto.h"
+#include "core/json.h"
 #include "core/limits.h"
 #include "http/validate.h"
 
@@ -599,44 +599,14 @@ int jsonapi_parse_subscription(const char *body, size_t len,
 
 /* ---- error documents ---- */
 
-static void gen_print(void *ctx, const char *s, size_t len)
-{
-	buf_add(ctx, s, len);
-}
-
-static void gen_str(yajl_gen g, const char *s)
-{
-	if (yajl_gen_string(g, (const unsigned char *)s, strlen(s)) !=
-	    yajl_gen_status_ok)
-		yajl_gen_string(g, (const unsigned char *)"", 0);
-}
-
-/* A random UUID v4 in out (37 bytes). */
+/* uuid4: a random UUID v4 in out (37 bytes). */
 static void uuid4(char out[37])
 {
 	unsigned char r[16];
-	size_t got = 0;
 	int i, o = 0;
 
-	while (got < sizeof(r)) {
-		ssize_t n = getrandom(r + got, sizeof(r) - got, 0);
-		if (n <= 0)
-			break;
-		got += (size_t)n;
-	}
-	if (got < sizeof(r)) {
-		/* no entropy source: ids only need to be distinct in logs */
-		struct timespec ts;
-		unsigned long long x;
-
-		clock_gettime(CLOCK_REALTIME, &ts);
-		x = (unsigned long long)ts.tv_sec * 1000000007ULL ^
-		    (unsigned long long)ts.tv_nsec ^ (unsigned long long)(size_t)&ts;
-		for (i = 0; i < 16; i++) {
-			x = x * 6364136223846793005ULL + 1442695040888963407ULL;
-			r[i] = (unsigned char)(x >> 56);
-		}
-	}
+	if (random_bytes(r, sizeof(r)) < 0)
+		memset(r, 0, sizeof(r));	/* ids only need to be distinct in logs */
 	r[6] = (unsigned char)((r[6] & 0x0f) | 0x40);
 	r[8] = (unsigned char)((r[8] & 0x3f) | 0x80);
 	for (i = 0; i < 16; i++) {
@@ -647,58 +617,45 @@ static void uuid4(char out[37])
 	out[o] = '\0';
 }
 
-static yajl_gen gen_new(struct buf *out)
-{
-	yajl_gen g = yajl_gen_alloc(NULL);
-
-	if (!g) {
-		fprintf(stderr, "restock: out of memory in yajl_gen_alloc\n");
-		abort();
-	}
-	yajl_gen_config(g, yajl_gen_print_callback, gen_print, out);
-	yajl_gen_config(g, yajl_gen_validate_utf8, 1);
-	return g;
-}
-
-static void gen_error(yajl_gen g, const struct jsonapi_error *x)
+static void write_error(struct json *j, const struct jsonapi_error *x)
 {
 	char id[37];
 
 	uuid4(id);
-	yajl_gen_map_open(g);
-	gen_str(g, "id");
-	gen_str(g, id);
-	gen_str(g, "status");
-	yajl_gen_integer(g, x->status);
-	gen_str(g, "code");
-	gen_str(g, x->code);
-	gen_str(g, "title");
-	gen_str(g, x->title);
-	gen_str(g, "detail");
-	gen_str(g, x->detail);
+	json_obj_begin(j);
+	json_key(j, "id");
+	json_str(j, id);
+	json_key(j, "status");
+	json_int(j, x->status);
+	json_key(j, "code");
+	json_str(j, x->code ? x->code : "");
+	json_key(j, "title");
+	json_str(j, x->title ? x->title : "");
+	json_key(j, "detail");
+	json_str(j, x->detail ? x->detail : "");
 	if (x->pointer) {
-		gen_str(g, "source");
-		yajl_gen_map_open(g);
-		gen_str(g, "pointer");
-		gen_str(g, x->pointer);
-		yajl_gen_map_close(g);
+		json_key(j, "source");
+		json_obj_begin(j);
+		json_key(j, "pointer");
+		json_str(j, x->pointer);
+		json_obj_end(j);
 	}
-	yajl_gen_map_close(g);
+	json_obj_end(j);
 }
 
 void jsonapi_errors_write(const struct jsonapi_errors *errs, struct buf *out)
 {
-	yajl_gen g = gen_new(out);
+	struct json j;
 	size_t i;
 
-	yajl_gen_map_open(g);
-	gen_str(g, "errors");
-	yajl_gen_array_open(g);
+	json_init(&j, out);
+	json_obj_begin(&j);
+	json_key(&j, "errors");
+	json_arr_begin(&j);
 	for (i = 0; i < errs->nr; i++)
-		gen_error(g, &errs->v[i]);
-	yajl_gen_array_close(g);
-	yajl_gen_map_close(g);
-	yajl_gen_free(g);
+		write_error(&j, &errs->v[i]);
+	json_arr_end(&j);
+	json_obj_end(&j);
 }
 
 void jsonapi_error_write(struct buf *out, int status, const char *code,

@@ -3,7 +3,7 @@
 #define RESTOCK_ITEM_JSON_H
 
 #include "store/item.h"
-#include "web/json.h"
+#include "core/json.h"
 
 void item_json(struct json *j, const struct item *it);
 

@@ -8,7 +8,7 @@
 #include "http/multipart.h"
 #include "web/cors.h"
 #include "web/handlers.h"
-#include "web/json.h"
+#include "core/json.h"
 
 #define BODY_INVALID "{\"errors\": [\"There was something wrong with your request. Please try again.\"], \"data\": {}, \"success\": false}"
 #define MSG_RATE_LIMITED "Too many requests. Please try again later."

@@ -2,7 +2,7 @@
 #include <string.h>
 
 #include "web/handlers.h"
-#include "web/json.h"
+#include "core/json.h"
 #include "web/unsubscribe.h"
 
 enum {

@@ -31,7 +31,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (!errs.nr || sub.email || sub.variant_id)
 			abort();
 		jsonapi_errors_write(&errs, &out);
-		if (out.len < 12 || memcmp(out.ptr, "{\"errors\":[", 11))
+		if (out.len < 13 || memcmp(out.ptr, "{\"errors\": [", 12))
 			abort();
 	} else if (r != 413) {
 		abort();

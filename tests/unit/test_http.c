@@ -1350,12 +1350,12 @@ static void test_jsonapi_write(void **state)
 		assert_string_not_equal(out.ptr, o2.ptr);
 		buf_release(&o2);
 	}
-	/* an empty list writes {"errors":[]} */
+	/* an empty list writes {"errors": []} (the one JSON writer: Python separators) */
 	{
 		struct jsonapi_errors none = JSONAPI_ERRORS_INIT;
 		buf_reset(&out);
 		jsonapi_errors_write(&none, &out);
-		assert_string_equal(out.ptr, "{\"errors\":[]}");
+		assert_string_equal(out.ptr, "{\"errors\": []}");
 	}
 	buf_release(&out);
 }

@@ -1,5 +1,5 @@
 /* json: a streaming JSON writer with Python json.dumps formatting. */
-#include "web/json.h"
+#include "core/json.h"
 
 #include <math.h>
 #include <stdio.h>

@@ -1,6 +1,6 @@
 /* json: the one JSON writer for responses (Python-style separators, as Klaviyo answers). */
-#ifndef RESTOCK_JSON_H
-#define RESTOCK_JSON_H
+#ifndef RESTOCK_CORE_JSON_H
+#define RESTOCK_CORE_JSON_H
 
 #include <stddef.h>
 
