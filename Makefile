@@ -90,10 +90,13 @@ build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_SRC)
 
 fuzz: $(FUZZ_NAMES:%=build-fuzz/fuzz_%)
 	@for n in $(FUZZ_NAMES); do \
-		mkdir -p tests/fuzz/corpus/$$n; \
+		mkdir -p tests/fuzz/corpus/$$n build-fuzz/new/$$n; \
 		echo "fuzz $$n for $(FUZZ_SECONDS)s"; \
 		build-fuzz/fuzz_$$n -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
-			-print_final_stats=1 tests/fuzz/corpus/$$n 2>&1 | tail -n 3 || exit 1; \
+			-print_final_stats=1 build-fuzz/new/$$n tests/fuzz/corpus/$$n 2>&1 | tail -n 3 || exit 1; \
+		build-fuzz/fuzz_$$n -merge=1 tests/fuzz/corpus/$$n build-fuzz/new/$$n 2>&1 | \
+			grep -E 'MERGE-OUTER: [0-9]+ new files' || true; \
+		rm -rf build-fuzz/new/$$n; \
 	done
 
 unit: $(UNIT_BIN) $(ASAN_UNIT_BIN) $(REPLAY_BIN)
