@@ -249,14 +249,15 @@ static int waiting_index(struct apply *a, const char *variant)
 	return db_put(&a->waiting, variant, n, "", 0);
 }
 
-/* record_subscribed: the "Subscribed to Back in Stock" event and day counter. */
-static int record_subscribed(struct db *db, const struct sub *sb, long long now)
+/* sub_event: an event about subscription sb (type, reason may be NULL). 0 or -1. */
+static int sub_event(struct db *db, const struct sub *sb, const char *type,
+		     const char *reason)
 {
 	struct event e;
 	int rc;
 	event_init(&e);
 	e.time_us = sb->created_us;
-	e.type = xstrdup(EV_SUBSCRIBED);
+	e.type = xstrdup(type);
 	e.email = xstrdup(sb->email ? sb->email : sb->email_key);
 	e.variant = xstrdup(sb->variant);
 	e.platform = xstrdup(sb->platform ? sb->platform : "api");
@@ -264,8 +265,16 @@ static int record_subscribed(struct db *db, const struct sub *sb, long long now)
 	e.item_title = xstrdup(sb->item_title ? sb->item_title : "");
 	e.item_price = sb->item_price;
 	e.has_price = 1;
+	e.reason = reason ? xstrdup(reason) : NULL;
 	rc = events_append(db, &e);
 	event_release(&e);
+	return rc;
+}
+
+/* record_subscribed: the "Subscribed to Back in Stock" event and day counter. */
+static int record_subscribed(struct db *db, const struct sub *sb, long long now)
+{
+	int rc = sub_event(db, sb, EV_SUBSCRIBED, NULL);
 	if (rc == 0)
 		rc = day_count(db, now, "s", 1);
 	if (rc == 0 && db_add_ll(db, "#subscribed", 1) < 0)
@@ -367,18 +376,7 @@ static void cap_mark(struct apply *a, const char *ekey, long long have, long lon
 
 static int dropped_event(struct db *db, const struct sub *sb, const char *reason)
 {
-	struct event e;
-	int rc;
-	event_init(&e);
-	e.time_us = sb->created_us;
-	e.type = xstrdup(EV_DROPPED);
-	e.email = xstrdup(sb->email ? sb->email : sb->email_key);
-	e.variant = xstrdup(sb->variant);
-	e.platform = xstrdup(sb->platform ? sb->platform : "api");
-	e.reason = xstrdup(reason);
-	rc = events_append(db, &e);
-	event_release(&e);
-	return rc;
+	return sub_event(db, sb, EV_DROPPED, reason);
 }
 
 /* apply_one: the rules of one journalled subscription. enum apply_result, or -1. */
