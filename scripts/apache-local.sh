@@ -1,11 +1,13 @@
 #!/bin/sh
-# apache-local.sh: write a self-contained loopback Apache 2.4 + mod_fcgid config (tests, bench).
-# usage: scripts/apache-local.sh vhost|htaccess ROOT HOME RUNDIR PORT [PROCS] [MAX_REQUESTS] > httpd.conf
+# apache-local.sh: write a self-contained loopback Apache 2.4 config, mod_fcgid or mod_proxy_fcgi (tests, bench).
+# usage: scripts/apache-local.sh vhost|htaccess|proxy ROOT HOME RUNDIR PORT [PROCS] [MAX_REQUESTS] > httpd.conf
 #   vhost     includes ROOT/etc/apache-fcgid.conf (the shipped vhost) with its Defines set
 #   htaccess  a "shared host": DocumentRoot RUNDIR/htdocs with AllowOverride All, mod_fcgid loaded,
 #             nothing restock-specific at server level; this script lays out htdocs/ like an
 #             upload would: htdocs/.htaccess (etc/htaccess-root), htdocs/cgi-bin/restock.fcgi and
 #             htdocs/cgi-bin/.htaccess (with SetEnv RESTOCK_HOME set to HOME)
+#   proxy     includes ROOT/etc/apache-proxy-fcgi.conf (mod_proxy_fcgi) forwarding to restock's own
+#             pool on RUNDIR/restock.sock (or RESTOCK_SOCKET); HOME and PROCS are the pool's business
 # Extra server-level directives can be appended with env APACHE_EXTRA (one string, newlines kept).
 # Run it: /usr/sbin/apache2 -f RUNDIR/httpd.conf -DFOREGROUND
 # Needs no /etc/apache2 set-up (no a2enmod): modules are loaded here from MODDIR.
@@ -39,6 +41,8 @@ LoadModule env_module $moddir/mod_env.so
 LoadModule setenvif_module $moddir/mod_setenvif.so
 LoadModule dir_module $moddir/mod_dir.so
 LoadModule fcgid_module $moddir/mod_fcgid.so
+LoadModule proxy_module $moddir/mod_proxy.so
+LoadModule proxy_fcgi_module $moddir/mod_proxy_fcgi.so
 
 StartServers 1
 ServerLimit ${APACHE_SERVERLIMIT:-4}
@@ -100,8 +104,16 @@ FcgidConnectTimeout 5
 FcgidIOTimeout 30
 CONF
 	;;
+proxy)
+	cat <<CONF
+Define RESTOCK_SOCKET ${RESTOCK_SOCKET:-$run/restock.sock}
+Define RESTOCK_LISTEN 127.0.0.1:$port
+Define RESTOCK_SERVER_NAME 127.0.0.1
+Include "$root/etc/apache-proxy-fcgi.conf"
+CONF
+	;;
 *)
-	echo "apache-local.sh: mode must be vhost or htaccess" >&2
+	echo "apache-local.sh: mode must be vhost, htaccess or proxy" >&2
 	exit 2
 	;;
 esac

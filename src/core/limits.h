@@ -14,6 +14,10 @@
 #define MAX_JSONAPI_DEPTH	16
 #define MAX_QUERY_BYTES		4096
 
+/* the preforked pool on a socket-activated listener (restock.service) */
+#define POOL_MAX_WORKERS	64		/* RESTOCK_WORKERS is capped here */
+#define POOL_STOP_SECONDS	10		/* then workers still busy are killed */
+
 /* subscriptions */
 #define MAX_EMAIL_BYTES		254
 #define MAX_PHONE_BYTES		16		/* '+' and up to 15 digits */

@@ -10,6 +10,7 @@
 #include "core/buf.h"
 #include "core/log.h"
 #include "web/handlers.h"
+#include "web/pool.h"
 
 #define DEFAULT_HOME "/var/lib/restock"
 
@@ -82,6 +83,15 @@ int main(void)
 
 	signal(SIGPIPE, SIG_IGN);
 	curl_global_init(CURL_GLOBAL_DEFAULT);
+	/* restock.socket: a pool of workers of our own on the socket systemd passed */
+	switch (pool_adopt_listen_fd()) {
+	case -1:
+		return 1;
+	case 1:
+		if (pool_workers() > 1 && pool_run(pool_workers()))
+			return 0;	/* the pool's parent, after stopping its workers */
+		break;
+	}
 	app_init(&app, home_dir());
 	if (FCGX_IsCGI())
 		return run_cgi(&app);

@@ -13,7 +13,7 @@ for f in bin/restockctl lib/restock/cgi-bin/restock.fcgi; do
 	ok $? "installed $P/$f (executable)"
 done
 for f in share/restock/etc/apache-fcgid.conf share/restock/etc/lighttpd-restock.conf share/restock/etc/lighttpd.conf \
-	share/restock/etc/htaccess-root share/restock/etc/restock.service share/restock/etc/restock.timer \
+	share/restock/etc/htaccess-root share/restock/etc/restock-run.service share/restock/etc/restock-run.timer share/restock/etc/restock.service share/restock/etc/restock.socket \
 	share/restock/etc/cron.example share/restock/examples/demo-feed.xml share/restock/templates/email; do
 	[ -e "$D$P/$f" ]
 	ok $? "installed $P/$f"
@@ -37,8 +37,9 @@ like "$out" '<form' "installed restock.fcgi renders /admin/login from PREFIX/sha
 
 # the systemd units parse
 if command -v systemd-analyze >/dev/null; then
-	out=$(systemd-analyze verify "$D$P/share/restock/etc/restock.service" "$D$P/share/restock/etc/restock.timer" 2>&1 |
-		grep -v 'is not executable\|No such file\|Failed to prepare filename\|not found')
-	is "$out" "" "systemd-analyze verify restock.service restock.timer"
+	e=$D$P/share/restock/etc
+	out=$(systemd-analyze verify "$e/restock-run.service" "$e/restock-run.timer" "$e/restock.socket" \
+		"$e/restock.service" 2>&1 | grep -v 'is not executable\|No such file\|Failed to prepare filename\|not found')
+	is "$out" "" "systemd-analyze verify restock-run.service restock-run.timer restock.socket restock.service"
 fi
 done_testing

@@ -107,6 +107,9 @@ cgi() {
 #   apache    Apache 2.4 + mod_fcgid, the vhost etc/apache-fcgid.conf
 #   htaccess  Apache 2.4 + mod_fcgid as a shared host: AllowOverride All, the program in
 #             DocumentRoot/cgi-bin with the shipped cgi-bin/.htaccess and etc/htaccess-root
+#   pool-lighttpd, pool-apache  restock's own socket-activated pool (etc/restock.socket, run here
+#             with systemd-socket-activate) behind lighttpd (etc/lighttpd-restock-pool.conf) or
+#             Apache mod_proxy_fcgi (etc/apache-proxy-fcgi.conf)
 # RESTOCK_TEST_MAXREQ sets mod_fcgid's FcgidMaxRequestsPerProcess (default 10000); SERVER_ROOT
 # serves another tree's cgi-bin/ and etc/ (an unpacked bundle) with Apache.
 start_server() {
@@ -114,7 +117,9 @@ start_server() {
 	lighttpd) start_lighttpd_server "$@" ;;
 	apache) start_apache vhost "$@" ;;
 	htaccess) start_apache htaccess "$@" ;;
-	*) echo "# unknown RESTOCK_TEST_SERVER=$RESTOCK_TEST_SERVER (lighttpd|apache|htaccess)"; return 1 ;;
+	pool-lighttpd) start_pool "$@" && start_pool_front lighttpd ;;
+	pool-apache) start_pool "$@" && start_pool_front apache ;;
+	*) echo "# unknown RESTOCK_TEST_SERVER=$RESTOCK_TEST_SERVER (lighttpd|apache|htaccess|pool-lighttpd|pool-apache)"; return 1 ;;
 	esac
 }
 # the name the first tests used
@@ -171,8 +176,68 @@ start_apache() {
 	server_ready "apache ($1)"
 }
 
+# start_pool HOME [PROCS]: restock.fcgi's own pool of PROCS workers on a socket passed the way
+# systemd's restock.socket passes it; sets POOL_SOCK and POOL_PID (the pool's parent once started:
+# systemd-socket-activate execs the program on the first connection)
+POOL_PID=""
+start_pool() {
+	POOL_RUN=$(mktemp -d "$T_TMP/pool.XXXXXX")
+	POOL_SOCK=$POOL_RUN/restock.sock
+	systemd-socket-activate -l "$POOL_SOCK" -E RESTOCK_HOME="$1" -E RESTOCK_WORKERS="${2:-4}" \
+		-E RESTOCK_TEMPLATES="$ROOT/templates" -E TZ=UTC "$FCGI" >>"$POOL_RUN/stderr.log" 2>&1 &
+	POOL_PID=$!
+	for _i in $(seq 1 100); do
+		[ -S "$POOL_SOCK" ] && return 0
+		sleep 0.05
+	done
+	echo "# the pool's socket did not appear"
+	return 1
+}
+
+# start_pool_front lighttpd|apache: a web server forwarding to the pool at $POOL_SOCK
+start_pool_front() {
+	_port=$(free_port)
+	if [ "$1" = lighttpd ]; then
+		SERVER_RUN=$(mktemp -d "$T_TMP/lighttpd.XXXXXX")
+		cat >"$SERVER_RUN/lighttpd.conf" <<CONF
+server.port = $_port
+server.bind = "127.0.0.1"
+server.document-root = "$SERVER_RUN"
+server.errorlog = "$SERVER_RUN/error.log"
+var.restock_socket = "$POOL_SOCK"
+var.restock_static = "^/restock-static/"
+include "$ROOT/etc/lighttpd-restock-pool.conf"
+CONF
+		lighttpd -D -f "$SERVER_RUN/lighttpd.conf" >>"$SERVER_RUN/stderr.log" 2>&1 &
+	else
+		SERVER_RUN=$(mktemp -d "$T_TMP/apache.XXXXXX")
+		RESTOCK_SOCKET=$POOL_SOCK "$ROOT/scripts/apache-local.sh" proxy "$ROOT" "" "$SERVER_RUN" "$_port" \
+			>"$SERVER_RUN/httpd.conf" || return 1
+		"$APACHE" -f "$SERVER_RUN/httpd.conf" -DFOREGROUND >>"$SERVER_RUN/stderr.log" 2>&1 &
+	fi
+	SERVER_PID=$!
+	LIGHTTPD_RUN=$SERVER_RUN
+	BASE="http://127.0.0.1:$_port"
+	SCRIPT_BASE="$BASE/cgi-bin/restock.fcgi"
+	server_ready "pool behind $1"
+}
+
+# stop_pool: SIGTERM the pool's parent (it stops its workers) and wait for it
+stop_pool() {
+	[ -n "$POOL_PID" ] || return 0
+	kill "$POOL_PID" 2>/dev/null
+	for _i in $(seq 1 200); do
+		kill -0 "$POOL_PID" 2>/dev/null || break
+		sleep 0.05
+	done
+	kill -9 "$POOL_PID" 2>/dev/null
+	wait "$POOL_PID" 2>/dev/null
+	POOL_PID=""
+}
+
 # stop_server: stop the server, wait for it and for its FastCGI workers to exit
 stop_server() {
+	stop_pool
 	[ -n "$SERVER_PID" ] || return 0
 	_w=$(worker_pids '*')	# every descendant: workers, and an Apache's children
 	kill "$SERVER_PID" 2>/dev/null
