@@ -116,8 +116,8 @@ is "$gaps" 0 "queue positions dense per variant"
 # FIFO: within a variant, subscription times ascend with the position
 fifo=$(tail -n +2 "$T_TMP/subs.csv" | awk -F, '{ if (($1 in t) && $6 < t[$1]) bad++; t[$1] = $6 } END { print bad + 0 }')
 is "$fifo" 0 "queue order follows subscription time"
-[ "$elapsed" -le 60 ]
-ok $? "finished within 60 s (${elapsed}s)"
+# speed is measured by make bench (bench/subscribe.sh), not asserted on a shared machine
+diag "the storm took ${elapsed}s"
 req_ok=$(curl -s -o /dev/null -w '%{http_code}' "$BASE/healthz")
 is "$req_ok" 200 "healthz after the storm"
 if "$CTL" --home "$H" check >/dev/null 2>&1; then ok 0 "restockctl check: consistent"; else
